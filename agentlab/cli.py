@@ -1,4 +1,9 @@
-"""The `agentlab` command line."""
+"""The `agentlab` command line.
+
+Environment families add their own commands through the `agentlab.cli` entry-point group: each
+entry is a function that receives the top-level subparsers and adds its parser with a
+`handler` default (a function of the parsed arguments returning the exit code).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from agentlab import doctor
@@ -217,6 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = tasks.add_parser("list", help="list tasks")
     p.add_argument("paths", nargs="+")
     p.set_defaults(handler=cmd_tasks_list)
+
+    for entry in entry_points(group="agentlab.cli"):  # commands of installed families
+        entry.load()(sub)
     return parser
 
 

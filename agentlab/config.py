@@ -19,6 +19,12 @@ def cache_dir() -> Path:
     return Path(configured) if configured else Path.home() / ".cache" / "agentlab"
 
 
+def wheelhouse_dir() -> Path | None:
+    """$AGENTLAB_WHEELHOUSE: a folder of wheels that is the only package source (air-gapped)."""
+    configured = os.environ.get("AGENTLAB_WHEELHOUSE")
+    return Path(configured) if configured else None
+
+
 def sim_latency() -> tuple[float, float]:
     """(time to first token s, tokens per s) for the simulated model: $AGENTLAB_SIM_LATENCY."""
     return parse_sim_latency(os.environ.get("AGENTLAB_SIM_LATENCY", "zero"))

@@ -9,7 +9,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
+import tempfile
 import tomllib
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -17,6 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from agentlab.config import cache_dir
 from agentlab.types import Task
 
 TASK_FILE = "task.toml"
@@ -125,6 +130,36 @@ def load_tasks(paths: Iterable[Path | str]) -> list[Task]:
             )
         seen[task.id] = task.path
     return tasks
+
+
+def imported_dir(kind: str, key: str, write: Callable[[Path], object]) -> Path:
+    """The cache folder holding task directories imported from a `kind` file, written once.
+
+    `write` fills a staging folder that is then renamed into place, so an interrupted or
+    concurrent import never leaves a half-written folder where a finished one is expected.
+    """
+    out = cache_dir() / "imported" / kind / key
+    if not out.is_dir():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out.parent))
+        try:
+            write(staging)
+            os.rename(staging, out)
+        except OSError:
+            if not out.is_dir():  # not another process importing the same file first
+                raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return out
+
+
+def write_task_toml(folder: Path, fields: dict[str, Any]) -> None:
+    """Writes `folder`/task.toml from plain values and one level of tables, as importers do."""
+    lines = [f"{k} = {json.dumps(v)}" for k, v in fields.items() if not isinstance(v, dict)]
+    for name, table in fields.items():
+        if isinstance(table, dict):  # JSON scalars and arrays are valid TOML values
+            lines += ["", f"[{name}]", *(f"{k} = {json.dumps(v)}" for k, v in table.items())]
+    (folder / TASK_FILE).write_text("\n".join(lines) + "\n")
 
 
 def import_file(path: Path) -> list[Task]:

@@ -46,7 +46,7 @@ def _megabytes(text: str, field: str) -> int:
     number = text.strip().upper().rstrip("I")
     digits = number.rstrip("MGTB")
     try:
-        return int(float(digits) * units[number[len(digits):]])
+        return int(float(digits) * units[number[len(digits) :]])
     except (ValueError, KeyError):
         raise ValueError(f"{field} {text!r}: expected a size such as 512M or 4G") from None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -18,39 +19,47 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from agentlab.config import cache_dir
+from agentlab.config import cache_dir, wheelhouse_dir
 from agentlab.sandbox.errors import ImageBuildError
 
 Log = Callable[[str], None]
 HOST_TIMEOUT_S = 900.0  # pip/apt downloads, tar, indexing
 LOG_TAIL_LINES = 30
 COMPLETE_MARKER = ".complete"
+_UNRESOLVED = re.compile(r"No matching distribution found for (\S+)")
 
 
 def tail(text: str, lines: int = LOG_TAIL_LINES) -> str:
     return "\n".join(text.rstrip().splitlines()[-lines:])
 
 
-def wheelhouse(packages: list[str], log: Log) -> Path:
-    """A directory with wheels for `packages` and their dependencies, downloaded once."""
-    dest = cache_dir() / "wheelhouse" / _list_hash(packages)
+def wheelhouse(packages: list[str], log: Log, *, python: str | None = None) -> Path:
+    """A directory with wheels for `packages` and their dependencies, downloaded once.
+
+    Wheels come from the package index, or only from $AGENTLAB_WHEELHOUSE when it is set. With
+    `python` ("3.9") they are chosen for that interpreter rather than the host's, binary only.
+    """
+    source = wheelhouse_dir()
+    options = ["--no-index", "--find-links", str(source)] if source else []
+    if python and python != f"{sys.version_info[0]}.{sys.version_info[1]}":
+        options += ["--python-version", python, "--only-binary=:all:"]
+    dest = cache_dir() / "wheelhouse" / _list_hash([*packages, *options])
     if (dest / COMPLETE_MARKER).is_file():
         return dest
     _fresh_dir(dest)
     log(f"downloading wheels for {' '.join(packages)}")
-    run_host(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--disable-pip-version-check",
-            "--dest",
-            str(dest),
-            *packages,
-        ],
-        timeout=HOST_TIMEOUT_S,
-    )
+    command = [sys.executable, "-m", "pip", "download", "--disable-pip-version-check"]
+    try:
+        run_host([*command, *options, "--dest", str(dest), *packages], timeout=HOST_TIMEOUT_S)
+    except ImageBuildError as exc:
+        where = f"the wheelhouse {source}" if source else "the package index"
+        if missing := _UNRESOLVED.findall(str(exc)):
+            raise ImageBuildError(
+                f"cannot resolve {', '.join(sorted(set(missing)))} from {where}"
+                + (f" for Python {python}" if python else "")
+                + f" (needed for {' '.join(packages)})"
+            ) from exc
+        raise
     (dest / COMPLETE_MARKER).touch()
     return dest
 
@@ -126,13 +135,22 @@ def _apt_closure(packages: list[str]) -> list[str]:
 
 
 def run_host(
-    cmd: list[str], *, timeout: float, cwd: Path | None = None, stdout: IO[bytes] | None = None
+    cmd: list[str],
+    *,
+    timeout: float,
+    cwd: Path | None = None,
+    stdout: IO[bytes] | None = None,
+    env: dict[str, str] | None = None,
 ) -> str:
-    """Runs a host command in its own process group (all killed on timeout); returns its stdout."""
+    """Runs a host command in its own process group (all killed on timeout); returns its stdout.
+
+    `env` adds variables to the inherited environment.
+    """
     try:
         proc = subprocess.Popen(
             cmd,
             cwd=cwd,
+            env={**os.environ, **env} if env else None,
             stdout=stdout or subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,

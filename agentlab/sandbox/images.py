@@ -41,7 +41,10 @@ from agentlab.sandbox.errors import ImageBuildError, SandboxError
 from agentlab.types import EnvironmentSpec
 
 Log = Callable[[str], None]
+Recipe = Callable[[docker.DockerClient, Log], str]
+"""Builds (or finds) an image and returns its tag; called with the build lock held."""
 _BUILD_LOCK = threading.Lock()
+_recipes: dict[str, Recipe] = {}
 logger = logging.getLogger(__name__)
 
 BASE_PACKAGES = "python3,python3-pip,python3-venv,git,patch"
@@ -66,7 +69,7 @@ def bootstrap_base(
 ) -> str:
     """Creates the base image `name`: pulled and retagged, or debootstrapped and imported."""
     name = name or base_image()
-    if not force and _exists(client, name):
+    if not force and image_exists(client, name):
         log(f"{name} exists; nothing to do")
         return name
     if pull:
@@ -74,6 +77,15 @@ def bootstrap_base(
     else:
         _debootstrap_import(client, name, suite, log)
     return name
+
+
+def register_recipe(name: str, recipe: Recipe) -> None:
+    """Lets an environment family build the image a task names as `name` on first use.
+
+    Tasks then say `image = name` and stay cheap to load: the image (a repository at a version,
+    say) is only built when a sandbox first needs it, and content-addressed as any other layer.
+    """
+    _recipes[name] = recipe
 
 
 def ensure_image(
@@ -95,7 +107,9 @@ def _ensure_image(
     client: docker.DockerClient, env: EnvironmentSpec, env_dir: Path | None, log: Log
 ) -> str:
     tag = env.image or base_image()
-    if not _exists(client, tag):
+    if recipe := _recipes.get(tag):
+        tag = recipe(client, log)
+    elif not image_exists(client, tag):
         raise SandboxError(
             f"image {tag!r} is not present locally; create it with "
             "`agentlab images bootstrap-base` (add `--pull IMAGE` where a registry is reachable)"
@@ -157,7 +171,7 @@ def _debootstrap_import(client: docker.DockerClient, name: str, suite: str, log:
     finally:
         _remove_work_dir(work, log)
     errors = [e for e in _json_lines(str(result)) if "error" in e]
-    if errors or not _exists(client, name):
+    if errors or not image_exists(client, name):
         raise ImageBuildError(f"importing {name} failed: {errors or result}")
     log(f"created {name}")
 
@@ -234,7 +248,7 @@ def _ensure_deps(client: docker.DockerClient, parent: str, env: EnvironmentSpec,
             ]
         dockerfile = "\n".join(lines) + "\n"
         (context / "Dockerfile").write_text(dockerfile)
-        return _build(
+        return build_layer(
             client,
             repository="agentlab/deps",
             parent=parent,
@@ -252,7 +266,7 @@ def _ensure_task_image(
     """The task's own environment/Dockerfile built on `parent` (passed as build arg BASE_IMAGE)."""
     if env_dir is None or not (env_dir / "Dockerfile").is_file():
         raise ImageBuildError(f"the environment asks for a Dockerfile but {env_dir} has none")
-    return _build(
+    return build_layer(
         client,
         repository="agentlab/env",
         parent=parent,
@@ -264,7 +278,7 @@ def _ensure_task_image(
     )
 
 
-def _build(
+def build_layer(
     client: docker.DockerClient,
     *,
     repository: str,
@@ -275,14 +289,15 @@ def _build(
     what: str,
     log: Log,
 ) -> str:
-    """Builds `context` without network under a content-addressed tag, unless that tag exists."""
+    """Builds `context` on `parent` (build arg BASE_IMAGE) without network, under a tag that
+    hashes everything the image depends on, unless that tag exists."""
     packages = {
         "python": sorted(set(env.python_packages)),
         "apt": sorted(set(env.offline_apt_packages)),
     }
     parent_id = str(client.images.get(parent).attrs["Id"])
     tag = f"{repository}:{_content_hash(parent_id, dockerfile, context, packages)}"
-    if _exists(client, tag):
+    if image_exists(client, tag):
         log(f"{tag}: cached")
         return tag
     log(f"{tag}: building {what}")
@@ -352,7 +367,7 @@ def _build_log_text(build_log: Iterable[Any]) -> str:
     return "".join(parts)
 
 
-def _exists(client: docker.DockerClient, name: str) -> bool:
+def image_exists(client: docker.DockerClient, name: str) -> bool:
     try:
         client.images.get(name)
     except docker.errors.ImageNotFound:

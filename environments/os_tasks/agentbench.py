@@ -19,16 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shlex
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from agentlab.config import cache_dir
-from agentlab.tasks import TaskFormatError, load_task
+from agentlab.tasks import TaskFormatError, imported_dir, load_task, write_task_toml
 from agentlab.types import Task
 
 DEFAULT_CAPS = [
@@ -88,20 +84,8 @@ def import_agentbench(path: Path) -> list[Task] | None:
     if items is None:
         return None
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    out = cache_dir() / "imported" / "agentbench" / digest
-    if not out.is_dir():
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=_ensure(out.parent)))
-        write_tasks(path, items, staging)
-        try:
-            os.rename(staging, out)
-        except OSError:  # another process imported the same file first
-            shutil.rmtree(staging, ignore_errors=True)
+    out = imported_dir("agentbench", digest, lambda staging: write_tasks(path, items, staging))
     return [load_task(d) for d in sorted(p for p in out.iterdir() if p.is_dir())]
-
-
-def _ensure(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _read_items(path: Path) -> list[dict[str, Any]] | None:
@@ -232,20 +216,14 @@ def _write_task(item: dict[str, Any], folder: Path, source: Path) -> Path:
     }
     if user:
         env["user"] = user
-    toml = [
-        'family = "os_tasks"',
-        'difficulty = "medium"',
-        f"tags = {json.dumps(['agentbench', *map(str, labels)])}",
-        "",
-        "[agent]",
-        f"wants_answer = {'true' if wants_answer else 'false'}",
-        "",
-        "[environment]",
-        *(f"{k} = {json.dumps(v)}" for k, v in env.items()),
-        "",
-        "[metadata]",
-        f"source = {json.dumps(source.name)}",
-    ]
-    (folder / "task.toml").write_text("\n".join(toml) + "\n")
+    fields = {
+        "family": "os_tasks",
+        "difficulty": "medium",
+        "tags": ["agentbench", *map(str, labels)],
+        "agent": {"wants_answer": wants_answer},
+        "environment": env,
+        "metadata": {"source": source.name},
+    }
+    write_task_toml(folder, fields)
     (folder / "instruction.md").write_text(str(item["description"]).strip() + "\n")
     return folder
