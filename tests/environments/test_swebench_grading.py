@@ -8,14 +8,13 @@ from pathlib import Path
 import pytest
 
 from agentlab.tasks import TaskFormatError
-from environments.repo_issue.grading import report
+from environments.repo_issue.grading import marked_output, parse_pytest, report
 from environments.repo_issue.instances import (
     Prediction,
     read_instances,
     read_predictions,
     write_predictions,
 )
-from environments.repo_issue.logs import Status, marked_output, parse_pytest
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 OFFICIAL = FIXTURES / "swebench-logs" / "pydantic__pydantic.acb0f10f.pr_8316"
@@ -46,12 +45,12 @@ def test_both_pytest_formats_and_names_with_spaces_are_read() -> None:
         "collected 5 items",
     ])  # fmt: skip
     assert parse_pytest(log) == {
-        "tests/a.py::test_one": Status.PASSED,
-        "tests/a.py::test_p[Union-Union[str, int]]": Status.PASSED,
-        "tests/a.py::test_two": Status.FAILED,
-        "tests/a.py::test_three": Status.FAILED,
-        "tests/a.py::test_four": Status.XFAIL,
-        "tests/b.py::test_five": Status.ERROR,
+        "tests/a.py::test_one": "PASSED",
+        "tests/a.py::test_p[Union-Union[str, int]]": "PASSED",
+        "tests/a.py::test_two": "FAILED",
+        "tests/a.py::test_three": "FAILED",
+        "tests/a.py::test_four": "XFAIL",
+        "tests/b.py::test_five": "ERROR",
     }
 
 
@@ -67,7 +66,9 @@ def run_log(*lines: str) -> str:
         (["XFAIL t.py::f", "PASSED t.py::p"], 0, True, []),
         (["PASSED t.py::p"], 0, False, ["t.py::f"]),  # missing from the log: failed
         (["FAILED t.py::f", "PASSED t.py::p"], 1, False, ["t.py::f"]),
-        (["PASSED t.py::f", "PASSED t.py::p"], 2, False, []),  # claimed passes, non-zero exit
+        (["PASSED t.py::f", "PASSED t.py::p"], 2, False, []),  # interrupted: log not trusted
+        (["PASSED t.py::f", "PASSED t.py::p"], 1, False, []),  # exit says failed, log hides it
+        (["PASSED t.py::f", "PASSED t.py::p", "FAILED t.py::other"], 1, True, []),  # unlisted
     ],
 )
 def test_grading_rules(
