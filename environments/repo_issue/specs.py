@@ -5,7 +5,7 @@ SWE-bench keeps this table in its harness; here it lives next to the instances, 
 
     repo_url_template = "repos/{name}.bundle"   # relative paths: from this file's folder
 
-    [specs."owner/name"."1.2"]                    # "*" matches any version
+    [specs."owner/name"."1.2"]         # a repository or a glob ("owner/*"); "*": any version
     python = "3.11"
     pip_packages = ["pytest==8.3.5"]
     install = "python3 -m pip install --no-build-isolation --no-deps -e ."
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +54,11 @@ class DatasetConfig(Strict):
     source: Path | None = Field(None, description="the swebench.toml read; None: defaults")
 
     def spec_for(self, repo: str, version: str) -> Spec:
-        versions = self.specs.get(repo, {})
-        spec = versions.get(version) or versions.get(ANY_VERSION)
+        """The spec of `repo` (exact, else the first glob such as "owner/*") at `version`
+        (exact, else "*")."""
+        tables = [self.specs[repo]] if repo in self.specs else []
+        tables += [v for k, v in self.specs.items() if k != repo and fnmatchcase(repo, k)]
+        spec = next((t.get(version) or t.get(ANY_VERSION) for t in tables), None)
         if spec is None:
             where = self.source or f"{CONFIG_FILE} next to the instances file"
             raise TaskFormatError(
