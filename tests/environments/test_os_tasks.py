@@ -87,8 +87,10 @@ def test_a_start_command_runs_in_the_background_and_checks_get_the_answer(tmp_pa
         ({"description": "x", "evaluation": {}}, "needs match or check"),
         ({"description": "x", "evaluation": {"check": [None]}}, "null entry needs an example"),
         ({"description": "x", "evaluation": {"match": 3}}, "expected a string, answer or regex"),
-        ({"description": "x", "evaluation": {"check": {"language": "c++", "code": "int main"}}},
-         "language 'c++' is not supported"),
+        (
+            {"description": "x", "evaluation": {"check": {"language": "c++", "code": "int main"}}},
+            "language 'c++' is not supported",
+        ),
     ],
 )
 def test_bad_items_name_the_file_the_item_and_the_field(

@@ -82,7 +82,7 @@ async def test_the_oracle_step_rate_is_skill_to_the_difficulty_weight(
     oracle_step = split_steps(SOLVE)[0]
     hits = 0
     for seed in seeds:
-        call = (await sim.complete(start(task_dir), tools=TOOLS, seed=seed, metadata=meta))
+        call = await sim.complete(start(task_dir), tools=TOOLS, seed=seed, metadata=meta)
         args = json.loads(call.choices[0].message.tool_calls[0].arguments)
         hits += args.get("command") == oracle_step
     p = sim.step_probability(difficulty)
@@ -128,7 +128,12 @@ async def test_serve_sim_answers_the_openai_sdk_exactly_as_in_process(task_dir: 
                 "name": c.name, "arguments": c.arguments}} for c in m.tool_calls]}
             if m.tool_calls else {}) for m in messages]  # fmt: skip
         remote = await client.chat.completions.create(
-            model="sim/0.7", messages=wire, tools=TOOLS, n=3, seed=5, metadata=meta,  # type: ignore[arg-type]
+            model="sim/0.7",
+            messages=wire,
+            tools=TOOLS,
+            n=3,
+            seed=5,
+            metadata=meta,  # type: ignore[arg-type]
         )
         await client.close()
     got = [to_message(c.message.model_dump()) for c in remote.choices]
