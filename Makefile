@@ -27,6 +27,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/sandbox.py
 	$(BIN)/python bench/orchestration.py
+	$(BIN)/python bench/images.py --skip-base
+	$(BIN)/python bench/swebench_eval.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
