@@ -1,6 +1,15 @@
 """agentlab: run LLM agents against containerized task environments."""
 
 from agentlab.agent import Agent, Limits
+from agentlab.analysis.agreement import Agreement, verifier_agreement
+from agentlab.analysis.passk import (
+    Curve,
+    CurvePoint,
+    best_of_k_curve,
+    majority_vote_curve,
+    pass_at_k,
+    pass_at_k_curve,
+)
 from agentlab.campaign.runner import Campaign
 from agentlab.config import base_image, cache_dir
 from agentlab.environment import TaskSetupError
@@ -44,8 +53,11 @@ from agentlab.verifier import run_verifier
 __all__ = [
     "Agent",
     "AgentSpec",
+    "Agreement",
     "Campaign",
     "Completion",
+    "Curve",
+    "CurvePoint",
     "DockerProvider",
     "DockerSandbox",
     "EnvironmentSpec",
@@ -87,6 +99,7 @@ __all__ = [
     "ValidationResult",
     "VerifierSpec",
     "base_image",
+    "best_of_k_curve",
     "bootstrap_base",
     "cache_dir",
     "default_tools",
@@ -96,7 +109,10 @@ __all__ = [
     "load_task",
     "load_tasks",
     "load_trajectory",
+    "majority_vote_curve",
     "model_provider",
+    "pass_at_k",
+    "pass_at_k_curve",
     "register_importer",
     "run_verifier",
     "save_trajectory",
@@ -104,4 +120,5 @@ __all__ = [
     "tool",
     "validate_task",
     "validate_tasks",
+    "verifier_agreement",
 ]

@@ -151,6 +151,25 @@ def cmd_plugins_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_judges_agreement(args: argparse.Namespace) -> int:
+    from agentlab.analysis.agreement import render_agreement, verifier_agreement
+    from agentlab.trajectory import load
+
+    paths = sorted((args.dir / "trajectories").glob("*.json.gz"))
+    if not paths:
+        raise ValueError(f"{args.dir}: no trajectories/*.json.gz; is it a campaign run directory?")
+    trajectories = [load(path) for path in paths]
+    try:
+        agreements = verifier_agreement(trajectories)
+    except ValueError as exc:
+        raise ValueError(f"{args.dir}: {exc}") from exc
+    if args.json:
+        print(json.dumps([a.model_dump() for a in agreements], indent=2))
+    else:
+        print(render_agreement(agreements))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="agentlab", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -199,6 +218,11 @@ def build_parser() -> argparse.ArgumentParser:
             dest=f"{plural}_command", required=True)  # fmt: skip
         p = group.add_parser("list", help=f"list registered {kind} plug-ins")
         p.set_defaults(handler=cmd_plugins_list, kind=kind)
+        if kind == "judge":
+            p = group.add_parser("agreement", help="each judge's agreement with the verifier")
+            p.add_argument("dir", type=Path, help="a campaign run directory")
+            p.add_argument("--json", action="store_true")
+            p.set_defaults(handler=cmd_judges_agreement)
 
     p = sub.add_parser("serve-sim", help="serve the simulated model over the OpenAI chat API")
     p.add_argument("--port", type=int, default=8765)
