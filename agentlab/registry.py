@@ -82,12 +82,15 @@ def build(spec: PluginSpec) -> Any:
 
 
 def parse_spec(kind: Kind, text: str) -> PluginSpec:
-    """`best_of_n:n=8,select=vote` -> PluginSpec; values are JSON where they parse, else text."""
+    """`best_of_n:n=8,select=vote` -> PluginSpec; values are JSON where they parse, else text.
+
+    Commas inside brackets or quotes belong to the value: `composite:judges=["a","b"]`.
+    """
     name, _, rest = text.partition(":")
     if not name:
         raise ValueError(f"--{kind} {text!r}: expected NAME[:key=value,...]")
     args: dict[str, Any] = {}
-    for item in filter(None, rest.split(",")):
+    for item in filter(None, _top_level_items(rest)):
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise ValueError(f"--{kind} {text!r}: {item!r} is not key=value")
@@ -96,3 +99,20 @@ def parse_spec(kind: Kind, text: str) -> PluginSpec:
         except ValueError:
             args[key] = value
     return PluginSpec(kind=kind, name=name, args=args)
+
+
+def _top_level_items(text: str) -> list[str]:
+    """`text` split at the commas that are outside brackets, braces and double quotes."""
+    items: list[str] = []
+    depth, quoted, start = 0, False, 0
+    for i, char in enumerate(text):
+        if char == '"' and text[i - 1 : i] != "\\":
+            quoted = not quoted
+        elif not quoted and char in "[{":
+            depth += 1
+        elif not quoted and char in "]}":
+            depth -= 1
+        elif not quoted and depth == 0 and char == ",":
+            items.append(text[start:i])
+            start = i + 1
+    return [*items, text[start:]]

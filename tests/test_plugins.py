@@ -30,6 +30,10 @@ def test_specs_parse_from_the_command_line() -> None:
     assert spec.args == {"n": 8, "select": "vote", "greedy": True, "temp": 0.5}
     assert str(spec) == "best_of_n:greedy=True,n=8,select=vote,temp=0.5"
     assert parse_spec("judge", "verifier") == PluginSpec(kind="judge", name="verifier")
+    nested = parse_spec("judge", 'composite:judges=["verifier","checklist:model=sim/1"],w=[1,2]')
+    assert nested.args == {"judges": ["verifier", "checklist:model=sim/1"], "w": [1, 2]}
+    assert parse_spec("strategy", "best_of_n:inner=react:max_steps=5,n=2").args == {
+        "inner": "react:max_steps=5", "n": 2}  # fmt: skip
     with pytest.raises(ValueError, match="'n8' is not key=value"):
         parse_spec("strategy", "best_of_n:n8")
 
