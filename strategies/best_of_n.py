@@ -1,0 +1,178 @@
+"""`best_of_n`: N independent samples of any inner strategy, and one of them chosen.
+
+    best_of_n:n=8,select=vote                   majority vote over answers (or final workspaces)
+    best_of_n:n=8,select=judge,judge=checklist  the sample a selection judge scores highest
+    best_of_n:n=8,select=weighted_vote,judge=X  votes weighted by that judge's scores
+    best_of_n:n=8,select=oracle                 the verifier as an oracle: coverage, pass@N
+    best_of_n:n=4,inner="react:max_steps=10"    any registered strategy as the sampler
+
+Samples run concurrently (`concurrency` at a time, default all), each with its own seed and
+sandbox, and each judged in its sandbox by the trial's judges (and the selection judge). What
+they vote with is the submitted answer for question tasks, else a digest of the final workspace
+(the same files, the same vote), so majority voting also works over patches. The result is
+the chosen sample's answer and scores, with every sample kept as a branch: the trial's cost is
+that of the whole search.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import traceback
+from collections import Counter
+from dataclasses import replace
+from typing import Literal
+
+from agentlab.registry import build, parse_spec, strategy
+from agentlab.sandbox.base import Sandbox
+from agentlab.trial import Judge, TrialContext
+from agentlab.types import Score, Step, Task, Trajectory
+from agentlab.verifier import JUDGE_NAME
+
+Selection = Literal["judge", "vote", "weighted_vote", "oracle"]
+DIGEST = (
+    "find . -type f -not -path './.git/*' -not -path '*/__pycache__/*' -not -name '*.pyc'"
+    " -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum | sha256sum"
+)
+DIGEST_JUDGE = "workspace_digest"
+
+
+def sample_seed(seed: int, index: int) -> int:
+    """A seed for sample `index` of the trial seeded `seed`: distinct, stable, 31 bits."""
+    digest = hashlib.sha256(f"{seed}:{index}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") >> 1
+
+
+@strategy("best_of_n")
+class BestOfN:
+    """Samples `n` solutions with `inner` and keeps the one `select` picks."""
+
+    def __init__(
+        self,
+        n: int = 4,
+        select: Selection = "vote",
+        inner: str = "react",
+        judge: str | None = None,
+        concurrency: int | None = None,
+    ) -> None:
+        if n < 1:
+            raise ValueError(f"best_of_n: n={n} must be >= 1")
+        if select not in ("judge", "vote", "weighted_vote", "oracle"):
+            raise ValueError(
+                f"best_of_n: select={select!r}; choose judge, vote, weighted_vote or oracle"
+            )
+        if select in ("judge", "weighted_vote") and judge is None:
+            raise ValueError(f"best_of_n: select={select} needs judge=NAME[:key=value,...]")
+        self.n, self.select, self.concurrency = n, select, concurrency or n
+        self.inner = parse_spec("strategy", inner)
+        build(self.inner)  # an unknown inner strategy fails here, naming what exists
+        self.selector: Judge | None = build(parse_spec("judge", judge)) if judge else None
+
+    async def solve(self, task: Task, ctx: TrialContext) -> Trajectory:
+        gate = asyncio.Semaphore(self.concurrency)
+        extra: list[Judge] = [self.selector] if self.selector else []
+        if self.select in ("vote", "weighted_vote") and not task.agent.wants_answer:
+            extra.append(WorkspaceDigest())
+        if self.select == "oracle" and not any(_is_verifier(j) for j in ctx.judges):
+            raise ValueError("best_of_n: select=oracle needs the verifier among the judges")
+
+        async def sample(index: int) -> Trajectory:
+            seed = sample_seed(ctx.seed, index)
+            async with gate:
+                try:
+                    return await build(self.inner).solve(
+                        task, replace(ctx, judges=[*ctx.judges, *extra], seed=seed)
+                    )
+                except Exception as exc:  # one broken sample is not a broken search
+                    return Trajectory(task_id=task.id, model=ctx.model.name, seed=seed,
+                                      strategy=self.inner, status="error",
+                                      error="".join(traceback.format_exception(exc)))  # fmt: skip
+
+        samples = list(await asyncio.gather(*(sample(i) for i in range(self.n))))
+        k = len(ctx.judges)  # a sample's scores: the trial's judges, then ours, in order
+        chosen, why = self._choose(task, samples, k)
+        best = samples[chosen]
+        return Trajectory(
+            task_id=task.id,
+            strategy=self.spec,  # type: ignore[attr-defined]
+            model=ctx.model.name,
+            seed=ctx.seed,
+            steps=[
+                Step(
+                    kind="judge",
+                    inputs={"select": self.select, "n": self.n},
+                    outputs={"selected": chosen, **why},
+                )
+            ],
+            branches=samples,
+            answer=best.answer,
+            end_reason=best.end_reason,
+            scores=best.scores[:k],
+            status="finished" if best.status != "error" else "error",
+            error=best.error,
+        )
+
+    def _choose(
+        self, task: Task, samples: list[Trajectory], k: int
+    ) -> tuple[int, dict[str, object]]:
+        """The index of the chosen sample and what the choice was based on."""
+        if self.select == "oracle":
+            passed = [i for i, s in enumerate(samples) if _verified(s)]
+            return (passed[0] if passed else 0), {"passing": passed}
+        values = [_value(s, k) for s in samples]  # the selection judge comes right after ours
+        if self.select == "judge":
+            return values.index(max(values)), {"scores": values}
+        keys = [_vote_key(task, s, k + (self.selector is not None)) for s in samples]
+        weights = values if self.select == "weighted_vote" else [1.0] * len(samples)
+        tally: Counter[str] = Counter()
+        for key, weight, sample in zip(keys, weights, samples, strict=True):
+            if sample.status != "error":
+                tally[key] += max(weight, 0.0)
+        if not tally:
+            return 0, {"votes": {}}
+        winner = max(tally, key=lambda key: (tally[key], -keys.index(key)))  # ties: the earliest
+        return keys.index(winner), {"votes": dict(tally)}
+
+
+class WorkspaceDigest:
+    """Records a digest of the final workspace: what votes over patches compare (not a grade)."""
+
+    name = DIGEST_JUDGE
+
+    async def score(self, task: Task, trajectory: Trajectory, sandbox: Sandbox | None) -> Score:
+        if sandbox is None:
+            raise ValueError(f"{DIGEST_JUDGE}({task.id}): needs the trajectory's sandbox")
+        result = await sandbox.exec(DIGEST, timeout=120)
+        digest = result.stdout.split()[0] if result.ok and result.stdout else ""
+        return Score(
+            judge=DIGEST_JUDGE,
+            value=0.0,
+            passed=False,
+            rationale="a digest of the final workspace, for voting",
+            details={"digest": digest},
+            error=None if digest else result.stderr,
+        )
+
+
+def _is_verifier(judge: Judge) -> bool:
+    return getattr(judge, "name", None) == JUDGE_NAME
+
+
+def _verified(sample: Trajectory) -> bool:
+    return any(s.judge == JUDGE_NAME and s.passed and not s.error for s in sample.scores)
+
+
+def _value(sample: Trajectory, index: int) -> float:
+    """The score at `index`; missing, failed or absent ranks below every real score."""
+    if sample.status == "error" or len(sample.scores) <= index:
+        return -1.0
+    score = sample.scores[index]
+    return -1.0 if score.error else score.value
+
+
+def _vote_key(task: Task, sample: Trajectory, digest_index: int) -> str:
+    if task.agent.wants_answer:
+        return (sample.answer or "").strip()
+    scores = sample.scores
+    digest = scores[digest_index].details.get("digest") if len(scores) > digest_index else None
+    return str(digest) if digest else f"unreadable:{id(sample)}"  # never agrees with another
