@@ -156,7 +156,7 @@ class Campaign:
         try:
             trajectory = await build(spec.strategy).solve(task, ctx)
         except Exception as exc:  # a broken environment or plug-in fails the trial, not the run
-            error = "".join(traceback.format_exception_only(exc)).strip()
+            error = "".join(traceback.format_exception(exc)).strip()  # the traceback, for repair
             trajectory = Trajectory(
                 task_id=task.id,
                 model=spec.model,

@@ -16,9 +16,12 @@ import pytest
 from agentlab.campaign.runner import Campaign
 from agentlab.campaign.summary import render, summarize
 from agentlab.cli import main
+from agentlab.registry import strategy
 from agentlab.sandbox.local import LocalProvider
 from agentlab.tasks import load_tasks
 from agentlab.trajectory import load
+from agentlab.trial import TrialContext
+from agentlab.types import Task, Trajectory
 from environments.os_tasks import TASKS_DIR
 
 HERE = Path(__file__).parent
@@ -57,6 +60,31 @@ async def test_an_unreachable_endpoint_is_a_trial_error_and_the_campaign_goes_on
     by_model = {r.model: r for r in rows}
     assert by_model[dead].end_reason == "model_error" and not by_model[dead].passed
     assert by_model["sim/1.0"].passed
+
+
+@strategy("test-raises")
+class Raises:
+    """Fails every trial, the way a buggy plug-in would."""
+
+    async def solve(self, task: Task, ctx: TrialContext) -> Trajectory:
+        return explode(task.id)
+
+
+def explode(task_id: str) -> Trajectory:
+    raise RuntimeError(f"bug while solving {task_id}")
+
+
+async def test_a_strategy_that_raises_records_its_traceback_and_the_campaign_goes_on(
+    tmp_path: Path,
+) -> None:
+    rows = await Campaign(tasks()[:1], ["test-raises", "react"], ["sim/1.0"], out=tmp_path,
+                          sandbox=LocalProvider()).run()  # fmt: skip
+    by_strategy = {r.strategy: r for r in rows}
+    failed = by_strategy["test-raises"]
+    assert failed.status == "error" and failed.error is not None
+    assert failed.error.startswith("Traceback (most recent call last):")
+    assert "in explode" in failed.error and "RuntimeError: bug while solving" in failed.error
+    assert by_strategy["react"].passed
 
 
 def test_unknown_models_and_plugins_fail_before_anything_runs(tmp_path: Path) -> None:
