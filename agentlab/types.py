@@ -182,19 +182,6 @@ class Task(Strict):
         return sub if sub.is_dir() else None
 
 
-class Score(BaseModel):
-    """A judge's verdict on one trajectory."""
-
-    judge: str
-    value: float = Field(ge=0, le=1)
-    passed: bool
-    rationale: str = ""
-    metrics: dict[str, float] = Field(default_factory=dict)
-    details: dict[str, object] = Field(default_factory=dict)
-    duration_s: float = 0.0
-    error: str | None = None
-
-
 # -- model calls (OpenAI chat shapes) ----------------------------------------------------------
 
 Role = Literal["system", "user", "assistant", "tool"]
@@ -248,6 +235,62 @@ class Completion(BaseModel):
     choices: list[Choice]
     usage: Usage = Field(default_factory=Usage)
     latency_s: float = 0.0
+
+
+# -- judgements ------------------------------------------------------------------------------
+
+
+class ChecklistItem(BaseModel):
+    """One yes/no requirement of a checklist and the judge's answer (None: it gave none)."""
+
+    text: str
+    met: bool | None = None
+    rationale: str = ""
+
+
+class Score(BaseModel):
+    """A judge's verdict on one trajectory.
+
+    A judge that could not judge (its model failed) gives a *missing* score: `value` None,
+    `passed` False and `error` saying why. Missing is neither a zero nor a failure: consumers
+    leave such scores out of rates and means.
+    """
+
+    judge: str
+    value: float | None = Field(ge=0, le=1)
+    passed: bool
+    rationale: str = ""
+    metrics: dict[str, float] = Field(default_factory=dict)
+    details: dict[str, object] = Field(default_factory=dict)
+    items: list[ChecklistItem] = Field(default_factory=list, description="checklist judges")
+    usage: Usage | None = Field(None, description="the judge's own model calls")
+    duration_s: float = 0.0
+    error: str | None = None
+
+    @model_validator(mode="after")
+    def _missing_has_a_reason(self) -> Score:
+        if self.value is None and (self.passed or not self.error):
+            raise ValueError("a missing score (value None) has passed=False and an error")
+        return self
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None
+
+
+Winner = Literal["a", "b", "tie"]
+
+
+class Preference(BaseModel):
+    """A pairwise judge's verdict on two trajectories; `winner` None when it is missing."""
+
+    judge: str
+    winner: Winner | None
+    consistent: bool = Field(True, description="both orders gave the same verdict")
+    rationale: str = ""
+    usage: Usage | None = None
+    duration_s: float = 0.0
+    error: str | None = None
 
 
 # -- trajectories ------------------------------------------------------------------------------

@@ -167,7 +167,7 @@ def _value(sample: Trajectory, index: int) -> float:
     if sample.status == "error" or len(sample.scores) <= index:
         return -1.0
     score = sample.scores[index]
-    return -1.0 if score.error else score.value
+    return -1.0 if score.error or score.value is None else score.value
 
 
 def _vote_key(task: Task, sample: Trajectory, digest_index: int) -> str:

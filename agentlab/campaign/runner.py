@@ -168,7 +168,8 @@ class Campaign:
         trajectory.trial_id = trial_id
         trajectory.duration_s = time.monotonic() - started
         save(trajectory, self.out / "trajectories" / f"{trial_id}.json.gz")
-        primary = trajectory.scores[0] if trajectory.scores else None
+        scores = trajectory.scores
+        primary = scores[0] if scores and not scores[0].missing else None  # missing: no verdict
         usage = trajectory.usage
         store.finish(
             trial_id,

@@ -16,6 +16,7 @@ class SummaryRow(BaseModel):
     model: str
     trials: int
     errors: int
+    unjudged: int
     success: float
     ci_low: float
     ci_high: float
@@ -25,18 +26,21 @@ class SummaryRow(BaseModel):
 
 
 def summarize(rows: Sequence[TrialRow]) -> list[SummaryRow]:
-    """Trials that errored count as failures (they are in the denominator)."""
+    """Trials that errored count as failures (they are in the denominator); finished trials
+    without a verdict (no judge, or the primary judge's score is missing) are left out."""
     groups: dict[tuple[str, str], list[TrialRow]] = defaultdict(list)
     for row in rows:
         groups[(row.strategy, row.model)].append(row)
     summary = []
     for (strategy, model), group in sorted(groups.items()):
-        outcomes = [1.0 if r.passed else 0.0 for r in group]
+        judged = [r for r in group if r.status == "error" or r.passed is not None]
+        outcomes = [1.0 if r.passed else 0.0 for r in judged]
         low, high = bootstrap_ci(outcomes)
         summary.append(SummaryRow(
             strategy=strategy, model=model, trials=len(group),
-            errors=sum(r.status == "error" for r in group),
-            success=sum(outcomes) / len(outcomes), ci_low=low, ci_high=high,
+            errors=sum(r.status == "error" for r in group), unjudged=len(group) - len(judged),
+            success=sum(outcomes) / len(outcomes) if outcomes else float("nan"),
+            ci_low=low, ci_high=high,
             tokens=sum(r.prompt_tokens + r.completion_tokens for r in group),
             usd=sum(r.usd for r in group),
             wall_s=sum(r.wall_s or 0.0 for r in group),
@@ -46,12 +50,12 @@ def summarize(rows: Sequence[TrialRow]) -> list[SummaryRow]:
 
 def render(summary: Sequence[SummaryRow]) -> str:
     """A plain-text table, the same on a terminal and in a log."""
-    header = f"{'strategy':<20} {'model':<16} {'trials':>6} {'errors':>6} {'success':>8} " \
-             f"{'95% CI':>15} {'tokens':>10} {'USD':>9} {'wall s':>8}"  # fmt: skip
+    header = f"{'strategy':<20} {'model':<16} {'trials':>6} {'errors':>6} {'unjudged':>8} " \
+             f"{'success':>8} {'95% CI':>15} {'tokens':>10} {'USD':>9} {'wall s':>8}"  # fmt: skip
     lines = [header, "-" * len(header)]
     for s in summary:
         ci = f"[{s.ci_low:.2f}, {s.ci_high:.2f}]"
         lines.append(f"{s.strategy:<20} {s.model:<16} {s.trials:>6} {s.errors:>6} "
-                     f"{s.success:>8.2f} {ci:>15} {s.tokens:>10} {s.usd:>9.4f} "
-                     f"{s.wall_s:>8.1f}")  # fmt: skip
+                     f"{s.unjudged:>8} {s.success:>8.2f} {ci:>15} {s.tokens:>10} "
+                     f"{s.usd:>9.4f} {s.wall_s:>8.1f}")  # fmt: skip
     return "\n".join(lines)

@@ -14,6 +14,9 @@ and submits once every step has run (for question tasks, the output of the last 
 calls only the tools it is offered (bash and submit when offered none).
 Because p is known, tests can check that strategies behave as theory says.
 
+A call whose `metadata["role"]` names a judge role (checklist writer, checklist judge,
+pointwise or pairwise judge, value model) is answered by agentlab.models.sim_judge instead.
+
 Outputs are a pure function of the request, so the same call gives the same answer in-process
 and through `agentlab serve-sim`. Usage is reported like a provider's (about 4 characters a
 token; the prompt up to the last assistant message counts as cached). Latency follows
@@ -174,11 +177,21 @@ class SimModel:
         if not task_dir:
             raise ModelError("sim: metadata['task_dir'] must name the task the sim plays")
         oracle = load_oracle(task_dir)
-        names = {t["function"]["name"] for t in tools or []} or {"bash", "submit"}
-        choices = [
-            self._choose(oracle, messages, names, _rng(seed, messages, f"choice{i}"), fault)
-            for i in range(n)
-        ]
+        role = (metadata or {}).get("role", "policy")
+        if role == "policy":
+            names = {t["function"]["name"] for t in tools or []} or {"bash", "submit"}
+            choices = [
+                self._choose(oracle, messages, names, _rng(seed, messages, f"choice{i}"), fault)
+                for i in range(n)
+            ]
+        else:
+            from agentlab.models import sim_judge  # it builds on this module
+
+            choices = [
+                sim_judge.answer(role, oracle, messages, self.skill,
+                                 _rng(seed, messages, f"{role}{i}"), fault)
+                for i in range(n)
+            ]  # fmt: skip
         prompt = sum(count_tokens(_text(m)) for m in messages)
         cached = sum(count_tokens(_text(m)) for m in messages[: _last_assistant(messages)])
         completion = sum(count_tokens(_text(c.message)) for c in choices)
@@ -243,8 +256,13 @@ def _last_output(messages: Sequence[Message]) -> str:
     """The stdout part of the last tool observation: what a question's answer is read from."""
     for message in reversed(messages):
         if message.role == "tool" and message.content is not None:
-            return _OUTPUT_MARKER.split(message.content, maxsplit=1)[0].strip()
+            return stdout_of(message.content)
     return ""
+
+
+def stdout_of(observation: str) -> str:
+    """A tool observation less the markers the tools append (exit code, stderr, ...)."""
+    return _OUTPUT_MARKER.split(observation, maxsplit=1)[0].strip()
 
 
 def _last_assistant(messages: Sequence[Message]) -> int:
