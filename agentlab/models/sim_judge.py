@@ -14,7 +14,7 @@ What it reads from the prompt (the last user message), as the bundled judges wri
   introduces the final submission;
 - checklist items numbered `1. ...`, one a line, between `<checklist>` and `</checklist>`.
 
-Ground truth of a transcript: `done`, how many oracle steps appear in it in order; `solved`,
+Ground truth of a transcript: `done`, how many oracle steps its tool calls ran, in order; `solved`,
 every step ran and the work was submitted (for a question, with the output of the last step as
 the answer). Item i of a checklist of n items is met when done / steps >= (i + 1) / n, except
 the last, which is met when solved: the writer's items (one per oracle step, then "submitted")
@@ -37,6 +37,7 @@ SUBMITTED = "### submitted\n"
 _TRANSCRIPT = re.compile(r"<transcript( [AB]|)>\n(.*?)\n</transcript\1>", re.S)
 _CHECKLIST = re.compile(r"<checklist>\n(.*?)\n</checklist>", re.S)
 _ITEM = re.compile(r"^\s*\d+\.\s+(.*)$", re.M)
+_CALL = re.compile(r"^### call [^\n]*\n(.*?)(?=^### |\Z)", re.S | re.M)
 _RESULT = re.compile(r"^### result\n(.*?)(?=^### |\Z)", re.S | re.M)
 _VALUE_NOISE = 0.5  # the value model's noise (standard deviation) at skill 0; none at skill 1
 
@@ -66,8 +67,9 @@ class Progress:
 def progress(oracle: Oracle, transcript: str) -> Progress:
     """The ground truth the sim can see in one transcript."""
     done, at = 0, 0
+    commands = _commands(transcript)
     for step in oracle.steps:
-        found = transcript.find(step, at)
+        found = commands.find(step, at)
         if found < 0:
             break
         done, at = done + 1, found + len(step)
@@ -77,6 +79,15 @@ def progress(oracle: Oracle, transcript: str) -> Progress:
         result = _RESULT.search(transcript, at)
         solved = result is not None and stdout_of(result.group(1)) == answer.strip() != ""
     return Progress(done, len(oracle.steps), bool(sep), solved)
+
+
+def _commands(transcript: str) -> str:
+    """The transcript with all but its tool calls blanked, in place: a step is done when the
+    agent ran it, not when a message names it (a reviewer's feedback, say)."""
+    kept = ["\0"] * len(transcript)
+    for call in _CALL.finditer(transcript):
+        kept[call.start(1) : call.end(1)] = call.group(1)
+    return "".join(kept)
 
 
 def answer(role: str, oracle: Oracle, messages: Sequence[Message], skill: float,
