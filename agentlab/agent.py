@@ -5,12 +5,14 @@
 A step is one model call and the tool calls it asked for.
 Every model call and tool call becomes a Step in the trajectory. The loop ends with an explicit
 reason: submitted, max_steps, budget (tokens), timeout (wall time), model_error or env_error.
+A run may continue an earlier conversation (`history`), as a strategy that gives feedback does.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -102,16 +104,20 @@ class Agent:
     def __post_init__(self) -> None:
         self._app = self._graph()  # compiled once; each run passes its own context
 
-    async def run(self, task: Task, sandbox: Sandbox) -> Trajectory:
+    async def run(
+        self, task: Task, sandbox: Sandbox, history: Sequence[Message] | None = None
+    ) -> Trajectory:
+        """A rollout that starts the conversation, or continues `history` (the messages so
+        far, ending with a new user message). The trajectory's messages are the whole
+        conversation; its steps, and the limits, are this run's."""
         started = time.monotonic()
         seconds = self.limits.max_seconds or task.agent.timeout_sec
         run = _Run(sandbox, started, started + seconds, self.tools.schemas(),
                    {"task_id": task.id, "task_dir": str(task.path or "")})  # fmt: skip
+        opening = [Message(role="system", content=SYSTEM_PROMPT),
+                   Message(role="user", content=task.instruction)]  # fmt: skip
         state: AgentState = {
-            "messages": [
-                Message(role="system", content=SYSTEM_PROMPT),
-                Message(role="user", content=task.instruction),
-            ],
+            "messages": list(history) if history else opening,
             "steps": [],
             "usage": Usage(),
             "model_calls": 0,

@@ -102,6 +102,22 @@ async def test_each_limit_ends_the_rollout_with_its_reason(
         assert trajectory.error == "endpoint unreachable after 5 attempts"
 
 
+async def test_a_run_continues_a_conversation_under_fresh_limits(
+    task: Task, task_sandbox: Sandbox
+) -> None:
+    bash = call("bash", '{"command": "true"}')
+    model = Scripted(
+        [bash, call("submit", '{"answer": "x"}'), bash, call("submit", '{"answer": "y"}')]
+    )
+    agent = Agent(model, default_tools(), Limits(max_steps=2))
+    first = await agent.run(task, task_sandbox)
+    history = [*first.messages, Message(role="user", content="Not yet: try again.")]
+    second = await agent.run(task, task_sandbox, history)
+    assert (first.answer, second.answer, second.end_reason) == ("x", "y", "submitted")
+    assert second.messages[: len(history)] == history and len(second.messages) == len(history) + 4
+    assert [s.kind for s in second.steps] == ["model_call", "tool_call"] * 2  # this run's only
+
+
 async def test_a_broken_sandbox_ends_with_env_error(task: Task) -> None:
     sandbox = await environment.start(task, LocalProvider())
     await sandbox.close()
