@@ -69,10 +69,13 @@ class BestOfN:
         self.selector: Judge | None = build(parse_spec("judge", judge)) if judge else None
 
     async def solve(self, task: Task, ctx: TrialContext) -> Trajectory:
+        return self.conclude(task, ctx, await self.draw(task, ctx, range(self.n)))
+
+    async def draw(self, task: Task, ctx: TrialContext, indices: range) -> list[Trajectory]:
+        """Samples number `indices` (their seeds derive from the index), judged in their
+        sandboxes by the trial's judges and then the selection judges, in that order."""
         gate = asyncio.Semaphore(self.concurrency)
-        extra: list[Judge] = [self.selector] if self.selector else []
-        if self.select in ("vote", "weighted_vote") and not task.agent.wants_answer:
-            extra.append(WorkspaceDigest())
+        judges = [*ctx.judges, *self._extra_judges(task)]
         if self.select == "oracle" and not any(_is_verifier(j) for j in ctx.judges):
             raise ValueError("best_of_n: select=oracle needs the verifier among the judges")
 
@@ -81,14 +84,17 @@ class BestOfN:
             async with gate:
                 try:
                     return await build(self.inner).solve(
-                        task, replace(ctx, judges=[*ctx.judges, *extra], seed=seed)
+                        task, replace(ctx, judges=judges, seed=seed)
                     )
                 except Exception as exc:  # one broken sample is not a broken search
                     return Trajectory(task_id=task.id, model=ctx.model.name, seed=seed,
                                       strategy=self.inner, status="error",
                                       error="".join(traceback.format_exception(exc)))  # fmt: skip
 
-        samples = list(await asyncio.gather(*(sample(i) for i in range(self.n))))
+        return list(await asyncio.gather(*(sample(i) for i in indices)))
+
+    def conclude(self, task: Task, ctx: TrialContext, samples: list[Trajectory]) -> Trajectory:
+        """The trial's result: the chosen sample's answer and scores, every sample a branch."""
         k = len(ctx.judges)  # a sample's scores: the trial's judges, then ours, in order
         chosen, why = self._choose(task, samples, k)
         best = samples[chosen]
@@ -100,7 +106,7 @@ class BestOfN:
             steps=[
                 Step(
                     kind="judge",
-                    inputs={"select": self.select, "n": self.n},
+                    inputs={"select": self.select, "n": len(samples)},
                     outputs={"selected": chosen, **why},
                 )
             ],
@@ -111,6 +117,25 @@ class BestOfN:
             status="finished" if best.status != "error" else "error",
             error=best.error,
         )
+
+    def confidence(self, task: Task, ctx: TrialContext, samples: list[Trajectory]) -> float:
+        """How sure the selection is: the winner's share of the votes, the best judge score,
+        or (oracle) 1 when a sample passed; 0 when nothing can be told."""
+        k = len(ctx.judges)
+        if self.select == "oracle":
+            return 1.0 if any(_verified(s) for s in samples) else 0.0
+        if self.select == "judge":
+            return max(0.0, *(_value(s, k) for s in samples))
+        _, why = self._choose(task, samples, k)
+        votes: dict[str, float] = why["votes"]  # type: ignore[assignment]
+        total = sum(votes.values())
+        return max(votes.values()) / total if total else 0.0
+
+    def _extra_judges(self, task: Task) -> list[Judge]:
+        extra: list[Judge] = [self.selector] if self.selector else []
+        if self.select in ("vote", "weighted_vote") and not task.agent.wants_answer:
+            extra.append(WorkspaceDigest())
+        return extra
 
     def _choose(
         self, task: Task, samples: list[Trajectory], k: int
