@@ -62,9 +62,15 @@ def judge(name: str) -> Callable[[T], T]:
 
 def available(kind: Kind) -> dict[str, type]:
     """Everything registered of `kind`, entry-point plug-ins included."""
-    for ep in entry_points(group=GROUPS[kind]):
-        ep.load()
+    _load_entry_points(GROUPS[kind])
     return dict(sorted(_registry[kind].items()))
+
+
+@functools.cache
+def _load_entry_points(group: str) -> None:
+    """Imports a group's plug-ins once: scanning the installed packages takes milliseconds."""
+    for ep in entry_points(group=group):
+        ep.load()
 
 
 def build(spec: PluginSpec) -> Any:

@@ -11,6 +11,7 @@ from agentlab.agent import Limits
 from agentlab.cost import FREE, Price
 from agentlab.models.base import ModelClient
 from agentlab.sandbox.base import Sandbox, SandboxProvider
+from agentlab.sandbox.pool import SandboxPool
 from agentlab.types import Score, Task, Trajectory
 
 
@@ -28,7 +29,11 @@ class Strategy(Protocol):
 
 @dataclass
 class TrialContext:
-    """The model, sandboxes, judges and limits of one trial; strategies compose through it."""
+    """The model, sandboxes, judges and limits of one trial; strategies compose through it.
+
+    With a `pool` (of `provider`), sandboxes come from its warm ones and closing one returns at
+    once: the pool destroys it in the background.
+    """
 
     model: ModelClient
     provider: SandboxProvider
@@ -36,10 +41,23 @@ class TrialContext:
     limits: Limits = field(default_factory=Limits)
     seed: int = 0
     price: Price = FREE
+    pool: SandboxPool | None = None
+
+    def __post_init__(self) -> None:
+        if self.pool is not None and self.pool.provider is not self.provider:
+            raise ValueError("TrialContext: the pool must create sandboxes with its provider")
 
     async def sandbox(self, task: Task) -> Sandbox:
         """A fresh sandbox for `task`, set up; the caller closes it."""
-        return await environment.start(task, self.provider)
+        if self.pool is None:
+            return await environment.start(task, self.provider)
+        sandbox = await self.pool.acquire(await environment.sandbox_spec(task, self.provider))
+        try:
+            await environment.run_setup(task, sandbox)
+        except BaseException:
+            await sandbox.close()
+            raise
+        return sandbox
 
     async def judge(self, task: Task, trajectory: Trajectory, sandbox: Sandbox | None) -> None:
         """Adds every judge's score to the trajectory."""

@@ -29,6 +29,7 @@ from agentlab.models.base import ModelClient
 from agentlab.models.registry import get_model
 from agentlab.registry import Kind, build, parse_spec
 from agentlab.sandbox.base import SandboxProvider
+from agentlab.sandbox.pool import SandboxPool
 from agentlab.trajectory import save
 from agentlab.trial import Judge, TrialContext
 from agentlab.types import PluginSpec, Task, Trajectory
@@ -71,7 +72,12 @@ def _specs(kind: Kind, items: Sequence[str | PluginSpec]) -> list[PluginSpec]:
 
 
 class Campaign:
-    """Runs every trial of the cross product not yet finished in `out`, `concurrency` at once."""
+    """Runs every trial of the cross product not yet finished in `out`, `concurrency` at once.
+
+    Sandboxes come from a SandboxPool that keeps `pool_size` warm ones per task environment
+    (0: none; worth it when trials share a task, as seeds and searches do) and closes each
+    handed-back one in the background, so no trial waits for a close.
+    """
 
     def __init__(
         self,
@@ -84,11 +90,14 @@ class Campaign:
         judges: Sequence[str | PluginSpec] = ("verifier",),
         budget: Limits | None = None,
         concurrency: int = 4,
+        pool_size: int = 0,
         sandbox: str | SandboxProvider = "auto",
         progress: bool = False,
     ) -> None:
         if concurrency < 1:
             raise ValueError(f"Campaign(concurrency={concurrency}): must be >= 1")
+        if pool_size < 0:
+            raise ValueError(f"Campaign(pool_size={pool_size}): must be >= 0")
         self.tasks = {t.id: t for t in tasks}
         # stored and shown as given, less any credentials in a URL
         self.clients: dict[str, ModelClient] = {_shown(m): get_model(m) for m in models}
@@ -106,6 +115,7 @@ class Campaign:
         self.out = out
         self.provider = sandbox_provider(sandbox) if isinstance(sandbox, str) else sandbox
         self.concurrency = concurrency
+        self.pool_size = pool_size
         self.progress = progress
 
     def trials(self) -> list[tuple[str, TrialSpec]]:
@@ -126,6 +136,7 @@ class Campaign:
         (self.out / "trajectories").mkdir(exist_ok=True)
         (self.out / "campaign.json").write_text(self.spec.model_dump_json(indent=2))
         store = Store(self.out / "store.sqlite")
+        pool = SandboxPool(self.provider, size=self.pool_size)
         try:
             trials = self.trials()
             store.add([TrialRow(id=i, task_id=s.task_id, strategy=str(s.strategy),
@@ -137,21 +148,24 @@ class Campaign:
 
                 async def one(trial_id: str, spec: TrialSpec) -> None:
                     async with gate:
-                        await self._run_trial(store, trial_id, spec)
+                        await self._run_trial(store, pool, trial_id, spec)
                         bar.advance()
 
                 await asyncio.gather(*(one(i, s) for i, s in todo))
             mine = {i for i, _ in trials}  # rows of an earlier, different spec stay out
             return [r for r in store.rows() if r.id in mine]
         finally:
+            await pool.close()
             store.close()
 
-    async def _run_trial(self, store: Store, trial_id: str, spec: TrialSpec) -> None:
+    async def _run_trial(
+        self, store: Store, pool: SandboxPool, trial_id: str, spec: TrialSpec
+    ) -> None:
         store.start(trial_id)
         task = self.tasks[spec.task_id]
         judges: list[Judge] = [build(j) for j in self.spec.judges]
         ctx = TrialContext(self.clients[spec.model], self.provider, judges, self.spec.budget,
-                           spec.seed, self.prices[spec.model])  # fmt: skip
+                           spec.seed, self.prices[spec.model], pool)  # fmt: skip
         started = time.monotonic()
         try:
             trajectory = await build(spec.strategy).solve(task, ctx)

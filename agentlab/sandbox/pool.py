@@ -4,24 +4,39 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import logging
 import signal
 from collections import Counter, defaultdict
 from types import FrameType, TracebackType
 from typing import Any
 
-from agentlab.sandbox.base import Sandbox, SandboxProvider, SandboxSpec
+from agentlab.sandbox.base import (
+    DEFAULT_MAX_FILE,
+    DEFAULT_MAX_OUTPUT,
+    DEFAULT_TIMEOUT_S,
+    Sandbox,
+    SandboxProvider,
+    SandboxSpec,
+)
 from agentlab.sandbox.errors import SandboxError
+from agentlab.types import ExecResult, SnapshotRef
+
+log = logging.getLogger(__name__)
 
 _CLEANUP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
 class SandboxPool:
-    """Keeps `size` started sandboxes per spec; a released sandbox is destroyed, never reused.
+    """Keeps `size` started sandboxes per spec in use; a lent sandbox is never reused.
 
-    Reuse would leak one trial's changes into the next, so release closes the sandbox and the
-    pool starts a replacement in the background. Everything the pool made is removed on
-    close(), at interpreter exit and on SIGTERM/SIGINT/SIGHUP; a SIGKILLed owner leaves
-    containers that `agentlab sandbox prune` removes.
+    Reuse would leak one trial's changes into the next, so closing a lent sandbox hands it back
+    and the pool destroys it in the background: the caller does not wait. When the last
+    sandbox lent for a spec comes back, the pool starts replacements in the background; not
+    sooner, because starting sandboxes while a search runs takes the CPU the search needs.
+    Warm sandboxes are kept for the specs in use: acquiring for one spec retires the warm
+    sandboxes of specs with none lent out. Everything the pool made is removed on close()
+    (which waits for every background close), at interpreter exit and on SIGTERM/SIGINT/SIGHUP;
+    a SIGKILLed owner leaves containers that `agentlab sandbox prune` removes.
     """
 
     def __init__(self, provider: SandboxProvider, *, size: int = 2) -> None:
@@ -30,8 +45,9 @@ class SandboxPool:
         self.provider = provider
         self.size = size
         self._warm: dict[SandboxSpec, list[Sandbox]] = defaultdict(list)
-        self._lent: set[Sandbox] = set()
+        self._lent: dict[Sandbox, SandboxSpec] = {}
         self._refills: set[asyncio.Task[None]] = set()
+        self._closing: dict[asyncio.Task[None], Sandbox] = {}
         self._starting: Counter[SandboxSpec] = Counter()
         self._closed = False
         self._previous_handlers: dict[int, Any] = {}
@@ -52,23 +68,26 @@ class SandboxPool:
             raise SandboxError(f"could not warm the pool for {spec.image}: {errors[0]}")
 
     async def acquire(self, spec: SandboxSpec) -> Sandbox:
-        """A warm sandbox for `spec` if one waits, else a new one; refills in the background."""
+        """A warm sandbox for `spec` if one waits, else a new one.
+
+        Closing the sandbox (or one of its forks, which the pool lends too) hands it back.
+        """
         if self._closed:
             raise SandboxError("the sandbox pool is closed")
+        self._retire_idle(spec)
         warm = self._warm[spec]
         sandbox = warm.pop() if warm else await self.provider.create(spec)
-        self._lent.add(sandbox)
-        self._refill(spec)
-        return sandbox
-
-    async def idle(self, timeout: float = 300.0) -> None:
-        """Waits until no background refill is running."""
-        if self._refills:
-            await asyncio.wait_for(asyncio.gather(*self._refills, return_exceptions=True), timeout)
+        return await self._lend(spec, sandbox)
 
     async def release(self, sandbox: Sandbox) -> None:
-        self._lent.discard(sandbox)
+        """Hands back a sandbox `acquire` lent: the same as closing it."""
         await sandbox.close()
+
+    async def idle(self, timeout: float = 300.0) -> None:
+        """Waits until no background refill or close is running."""
+        pending = [*self._refills, *self._closing]
+        if pending:
+            await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), timeout)
 
     async def close(self) -> None:
         self._closed = True
@@ -76,12 +95,13 @@ class SandboxPool:
         everything = [s for group in self._warm.values() for s in group] + list(self._lent)
         self._warm.clear()
         self._lent.clear()
-        await asyncio.gather(*(s.close() for s in everything), return_exceptions=True)
+        await asyncio.gather(*(_close_logged(s) for s in everything))
         self._uninstall()
 
     def terminate(self) -> None:
         """Synchronous cleanup for exit and signal handlers."""
         everything = [s for group in self._warm.values() for s in group] + list(self._lent)
+        everything += self._closing.values()
         self._warm.clear()
         self._lent.clear()
         for sandbox in everything:
@@ -101,13 +121,44 @@ class SandboxPool:
     ) -> None:
         await self.close()
 
+    async def _lend(self, spec: SandboxSpec, sandbox: Sandbox) -> Sandbox:
+        if self._closed:  # closed while the sandbox started: it would outlive the pool
+            await _close_logged(sandbox)
+            raise SandboxError("the sandbox pool is closed")
+        self._lent[sandbox] = spec
+        return PooledSandbox(self, spec, sandbox)
+
+    async def _hand_back(self, sandbox: Sandbox) -> None:
+        spec = self._lent.pop(sandbox, None)
+        if spec is None:
+            return  # handed back already, or the pool closed it
+        if self._closed:
+            await _close_logged(sandbox)  # nobody would wait for a background close any more
+        else:
+            self._destroy(sandbox)
+            if spec not in self._lent.values():
+                self._refill(spec)
+
+    def _destroy(self, sandbox: Sandbox) -> None:
+        """Closes `sandbox` in the background; close() and idle() wait for it."""
+        task = asyncio.create_task(_close_logged(sandbox), name=f"close:{sandbox.id}")
+        self._closing[task] = sandbox
+        task.add_done_callback(lambda done: self._closing.pop(done, None))
+
+    def _retire_idle(self, spec: SandboxSpec) -> None:
+        """Destroys the warm sandboxes of other specs with none lent out: no trial uses them."""
+        busy = set(self._lent.values())
+        for other in [s for s in self._warm if s != spec and s not in busy]:
+            for sandbox in self._warm.pop(other):
+                self._destroy(sandbox)
+
     def _refill(self, spec: SandboxSpec) -> None:
-        if len(self._warm[spec]) + self._starting[spec] >= self.size:
-            return
-        self._starting[spec] += 1
-        task = asyncio.create_task(self._start_one(spec), name=f"refill:{spec.image}")
-        self._refills.add(task)
-        task.add_done_callback(self._refills.discard)
+        """Starts in the background what `spec` lacks of `size` warm sandboxes."""
+        for _ in range(self.size - len(self._warm[spec]) - self._starting[spec]):
+            self._starting[spec] += 1
+            task = asyncio.create_task(self._start_one(spec), name=f"refill:{spec.image}")
+            self._refills.add(task)
+            task.add_done_callback(self._refills.discard)
 
     async def _start_one(self, spec: SandboxSpec) -> None:
         try:
@@ -116,11 +167,14 @@ class SandboxPool:
             return  # acquire() creates on demand when the pool is empty
         finally:
             self._starting[spec] -= 1
-        await self._keep(spec, sandbox)
+        if spec in self._warm:
+            await self._keep(spec, sandbox)
+        else:  # its spec was retired (or the pool closed) while it started
+            await _close_logged(sandbox)
 
     async def _keep(self, spec: SandboxSpec, sandbox: Sandbox) -> None:
         if self._closed:
-            await sandbox.close()
+            await _close_logged(sandbox)
         else:
             self._warm[spec].append(sandbox)
 
@@ -147,3 +201,61 @@ class SandboxPool:
             if signal.getsignal(sig) == self._on_signal:
                 signal.signal(sig, handler)
         self._previous_handlers.clear()
+
+
+async def _close_logged(sandbox: Sandbox) -> None:
+    """Closes `sandbox`; a failure is logged, since no caller is waiting to hear of it."""
+    try:
+        await sandbox.close()
+    except Exception:
+        log.warning("could not close sandbox %s", sandbox.id, exc_info=True)
+
+
+class PooledSandbox:
+    """A sandbox lent by a pool: closing it hands it back, and its forks are lent too."""
+
+    def __init__(self, pool: SandboxPool, spec: SandboxSpec, sandbox: Sandbox) -> None:
+        self.inner = sandbox
+        self.id = sandbox.id
+        self.workspace = sandbox.workspace
+        self.root = sandbox.root
+        self.admin = sandbox.admin
+        self._pool = pool
+        self._spec = spec
+
+    async def exec(
+        self,
+        cmd: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        cwd: str | None = None,
+        env: dict[str, str] | None = None,
+        stdin: str | bytes | None = None,
+        user: str | None = None,
+        max_output: int = DEFAULT_MAX_OUTPUT,
+    ) -> ExecResult:
+        return await self.inner.exec(
+            cmd, timeout=timeout, cwd=cwd, env=env, stdin=stdin, user=user, max_output=max_output
+        )
+
+    async def read_file(self, path: str, *, max_bytes: int = DEFAULT_MAX_FILE) -> bytes:
+        return await self.inner.read_file(path, max_bytes=max_bytes)
+
+    async def write_file(self, path: str, data: str | bytes, *, mode: int = 0o644) -> None:
+        await self.inner.write_file(path, data, mode=mode)
+
+    async def snapshot(self) -> SnapshotRef:
+        return await self.inner.snapshot()
+
+    async def restore(self, ref: SnapshotRef) -> None:
+        await self.inner.restore(ref)
+
+    async def fork(self, ref: SnapshotRef) -> Sandbox:
+        return await self._pool._lend(self._spec, await self.inner.fork(ref))
+
+    async def close(self) -> None:
+        """Returns at once: the pool destroys the sandbox in the background."""
+        await self._pool._hand_back(self.inner)
+
+    def terminate(self) -> None:
+        self.inner.terminate()

@@ -7,6 +7,7 @@ gives, described by their type hints (with `Annotated[T, "description"]` or a py
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 from collections.abc import Awaitable, Callable
@@ -46,8 +47,7 @@ class Tool:
 
     def schema(self) -> ToolSchema:
         """The OpenAI function-calling schema: plain JSON schema, no pydantic titles."""
-        parameters = _strip_titles(self.arguments.model_json_schema())
-        parameters.setdefault("required", [])
+        parameters = json.loads(_parameters(self.arguments))  # a copy the caller may change
         return {
             "type": "function",
             "function": {
@@ -109,6 +109,14 @@ def _described(hint: Any) -> Any:
         return hint
     others = [m for m in metadata if not isinstance(m, str)]
     return Annotated[(base, *others, Field(description=" ".join(texts)))]
+
+
+@functools.cache
+def _parameters(arguments: type[BaseModel]) -> str:
+    """The arguments' JSON schema as text, made once per model: pydantic takes milliseconds."""
+    parameters = _strip_titles(arguments.model_json_schema())
+    parameters.setdefault("required", [])
+    return json.dumps(parameters)
 
 
 def _strip_titles(schema: dict[str, Any]) -> dict[str, Any]:

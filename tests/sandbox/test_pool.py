@@ -39,12 +39,13 @@ async def test_acquire_takes_a_warm_sandbox_and_refills(spec: SandboxSpec) -> No
         assert provider.created == 2
         sb = await pool.acquire(spec)
         assert (await sb.exec("echo ok")).stdout == "ok\n"
-        await pool.idle()
-        assert provider.created == 3  # one replacement for the one lent out
-        assert len(pool._warm[spec]) == 2
+        assert len(pool._warm[spec]) == 1
         await pool.release(sb)
+        await pool.idle()
+        assert provider.created == 3  # one replacement for the one handed back
+        assert len(pool._warm[spec]) == 2
         root = sb.root
-    assert not os.path.exists(root)
+        assert not os.path.exists(root)
     assert pool._warm == {} or all(not v for v in pool._warm.values())
 
 
@@ -97,7 +98,7 @@ async def test_sigterm_removes_every_container_of_the_pool(
         assert owner.stdout is not None
         line = await asyncio.wait_for(asyncio.to_thread(owner.stdout.readline), 120)
         assert line.strip() == "ready"
-        assert len(docker_engine.containers.list(all=True, filters=mine)) == 3
+        assert len(docker_engine.containers.list(all=True, filters=mine)) == 2  # lent and warm
         owner.send_signal(signal.SIGTERM)
         assert owner.wait(timeout=60) != 0
         assert docker_engine.containers.list(all=True, filters=mine) == []
