@@ -95,7 +95,6 @@ class EnvRecipe:
     """Builds the env layer of one repository version; registered under `name`."""
 
     name: str
-    repo: str
     url: str
     commit: str
     spec: Spec

@@ -141,7 +141,7 @@ def _env_recipe(instance: Instance, spec: Spec, url: str) -> EnvRecipe:
     commit = instance.environment_setup_commit or instance.base_commit
     digest = _digest(url, commit, spec.model_dump_json())[:12]
     name = f"swebench-env/{instance.repo.replace('/', '__')}:{instance.version or 'any'}-{digest}"
-    return EnvRecipe(name=name, repo=instance.repo, url=url, commit=commit, spec=spec)
+    return EnvRecipe(name=name, url=url, commit=commit, spec=spec)
 
 
 def _looks_like_rows(path: Path) -> bool:
