@@ -49,19 +49,7 @@ class LocalSandbox(ShellSandbox):
             raise SandboxError(f"local sandboxes run as {getpass.getuser()}, not {spec.user!r}")
         root = Path(tempfile.mkdtemp(prefix="agentlab-sandbox-"))
         try:
-            workspace = root / "workspace"
-            if copy_from is not None:
-                shutil.copytree(copy_from, root, symlinks=True, dirs_exist_ok=True)
-            elif spec.files is not None:
-                top = str(spec.files)
-                shutil.copytree(
-                    spec.files,
-                    workspace,
-                    symlinks=True,
-                    ignore=lambda d, names: [n for n in names if d == top and n in spec.skip],
-                )
-            workspace.mkdir(exist_ok=True)
-            (root / "tmp").mkdir(exist_ok=True)
+            await asyncio.to_thread(_fill, root, spec, copy_from)  # copying must not stall the loop
             server, shell = await cls._start_shell(root, spec)
         except BaseException:
             shutil.rmtree(root, ignore_errors=True)
@@ -172,6 +160,23 @@ class ServerProcess(asyncio.SubprocessProtocol):
             _kill_group(self.pid)
             await asyncio.wait_for(asyncio.shield(self.exited), STOP_TIMEOUT_S)
         self.transport.close()
+
+
+def _fill(root: Path, spec: SandboxSpec, copy_from: Path | None) -> None:
+    """Lays out a new sandbox directory: a copy of `copy_from`, or the spec's files."""
+    workspace = root / "workspace"
+    if copy_from is not None:
+        shutil.copytree(copy_from, root, symlinks=True, dirs_exist_ok=True)
+    elif spec.files is not None:
+        top = str(spec.files)
+        shutil.copytree(
+            spec.files,
+            workspace,
+            symlinks=True,
+            ignore=lambda d, names: [n for n in names if d == top and n in spec.skip],
+        )
+    workspace.mkdir(exist_ok=True)
+    (root / "tmp").mkdir(exist_ok=True)
 
 
 def clean_env(root: Path) -> dict[str, str]:

@@ -6,7 +6,7 @@ import asyncio
 import atexit
 import logging
 import signal
-from collections import Counter, defaultdict
+from collections import defaultdict
 from types import FrameType, TracebackType
 from typing import Any
 
@@ -24,6 +24,7 @@ from agentlab.types import ExecResult, SnapshotRef
 log = logging.getLogger(__name__)
 
 _CLEANUP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+REFILL_PARALLEL = 2  # starts at once per spec: a burst of 64 would stall the trials running
 
 
 class SandboxPool:
@@ -31,8 +32,9 @@ class SandboxPool:
 
     Reuse would leak one trial's changes into the next, so closing a lent sandbox hands it back
     and the pool destroys it in the background: the caller does not wait. When the last
-    sandbox lent for a spec comes back, the pool starts replacements in the background; not
-    sooner, because starting sandboxes while a search runs takes the CPU the search needs.
+    sandbox lent for a spec comes back, the pool starts replacements in the background, a few
+    at a time; not sooner, because starting sandboxes while a search runs takes the CPU the
+    search needs.
     Warm sandboxes are kept for the specs in use: acquiring for one spec retires the warm
     sandboxes of specs with none lent out. Everything the pool made is removed on close()
     (which waits for every background close), at interpreter exit and on SIGTERM/SIGINT/SIGHUP;
@@ -46,9 +48,8 @@ class SandboxPool:
         self.size = size
         self._warm: dict[SandboxSpec, list[Sandbox]] = defaultdict(list)
         self._lent: dict[Sandbox, SandboxSpec] = {}
-        self._refills: set[asyncio.Task[None]] = set()
+        self._refills: dict[SandboxSpec, asyncio.Task[None]] = {}
         self._closing: dict[asyncio.Task[None], Sandbox] = {}
-        self._starting: Counter[SandboxSpec] = Counter()
         self._closed = False
         self._previous_handlers: dict[int, Any] = {}
         atexit.register(self.terminate)
@@ -85,7 +86,7 @@ class SandboxPool:
 
     async def idle(self, timeout: float = 300.0) -> None:
         """Waits until no background refill or close is running."""
-        pending = [*self._refills, *self._closing]
+        pending = [*self._refills.values(), *self._closing]
         if pending:
             await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), timeout)
 
@@ -153,24 +154,31 @@ class SandboxPool:
                 self._destroy(sandbox)
 
     def _refill(self, spec: SandboxSpec) -> None:
-        """Starts in the background what `spec` lacks of `size` warm sandboxes."""
-        for _ in range(self.size - len(self._warm[spec]) - self._starting[spec]):
-            self._starting[spec] += 1
-            task = asyncio.create_task(self._start_one(spec), name=f"refill:{spec.image}")
-            self._refills.add(task)
-            task.add_done_callback(self._refills.discard)
+        """Starts topping up `spec` to `size` warm sandboxes in the background."""
+        if spec not in self._refills:
+            task = asyncio.create_task(self._top_up(spec), name=f"refill:{spec.image}")
+            self._refills[spec] = task
+            task.add_done_callback(lambda _: self._refills.pop(spec, None))
 
-    async def _start_one(self, spec: SandboxSpec) -> None:
-        try:
-            sandbox = await self.provider.create(spec)
-        except Exception:
-            return  # acquire() creates on demand when the pool is empty
-        finally:
-            self._starting[spec] -= 1
-        if spec in self._warm:
-            await self._keep(spec, sandbox)
-        else:  # its spec was retired (or the pool closed) while it started
-            await _close_logged(sandbox)
+    async def _top_up(self, spec: SandboxSpec) -> None:
+        """Starts `REFILL_PARALLEL` sandboxes at a time until `size` wait (or a start fails:
+        acquire() then creates on demand)."""
+        while not self._closed and spec in self._warm:
+            missing = min(self.size - len(self._warm[spec]), REFILL_PARALLEL)
+            if missing <= 0:
+                return
+            started = await asyncio.gather(
+                *(self.provider.create(spec) for _ in range(missing)), return_exceptions=True
+            )
+            for sandbox in started:
+                if isinstance(sandbox, BaseException):
+                    continue
+                if spec in self._warm:
+                    await self._keep(spec, sandbox)
+                else:  # its spec was retired (or the pool closed) while it started
+                    await _close_logged(sandbox)
+            if any(isinstance(sandbox, BaseException) for sandbox in started):
+                return
 
     async def _keep(self, spec: SandboxSpec, sandbox: Sandbox) -> None:
         if self._closed:
