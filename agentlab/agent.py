@@ -11,6 +11,7 @@ A run may continue an earlier conversation (`history`), as a strategy that gives
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -74,6 +75,7 @@ def tool_step(t0: float, started: float, call: ToolCall, outcome: ToolOutcome | 
 class _Run:
     """What one rollout's nodes need besides the state: passed as LangGraph configuration."""
 
+    agent: Agent
     sandbox: Sandbox
     started: float
     deadline: float
@@ -101,9 +103,6 @@ class Agent:
     seed: int = 0
     price: Price = FREE
 
-    def __post_init__(self) -> None:
-        self._app = self._graph()  # compiled once; each run passes its own context
-
     async def run(
         self, task: Task, sandbox: Sandbox, history: Sequence[Message] | None = None
     ) -> Trajectory:
@@ -112,7 +111,7 @@ class Agent:
         conversation; its steps, and the limits, are this run's."""
         started = time.monotonic()
         seconds = self.limits.max_seconds or task.agent.timeout_sec
-        run = _Run(sandbox, started, started + seconds, self.tools.schemas(),
+        run = _Run(self, sandbox, started, started + seconds, self.tools.schemas(),
                    {"task_id": task.id, "task_dir": str(task.path or "")})  # fmt: skip
         opening = [Message(role="system", content=SYSTEM_PROMPT),
                    Message(role="user", content=task.instruction)]  # fmt: skip
@@ -127,7 +126,7 @@ class Agent:
         }
         try:
             final = await asyncio.wait_for(
-                self._app.ainvoke(
+                _graph().ainvoke(
                     state,
                     {
                         "recursion_limit": 4 * self.limits.max_steps + 10,
@@ -150,38 +149,6 @@ class Agent:
             status="finished",
             duration_s=time.monotonic() - started,
         )
-
-    def _graph(self) -> Any:
-        """One node per agent step (a model call and the tool calls it asked for), so the
-        graph's own cost is paid once a step; a conditional edge loops or ends."""
-
-        async def step(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
-            run: _Run = config["configurable"]["run"]
-            update = await self._call_model(state, run)
-            if update.get("end_reason") is None and update["messages"][-1].role == "assistant":
-                update.update(await self._run_tools(update["messages"], update["steps"], run))
-            return update
-
-        async def route(state: AgentState, config: RunnableConfig) -> str:
-            """Async on purpose: LangGraph runs synchronous routers in a thread pool."""
-            if state["end_reason"] is not None:
-                return END
-            reason = self._limit_reached(state, config["configurable"]["run"].deadline)
-            return "step" if reason is None else "finish"
-
-        async def finish(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
-            """Records which limit ended the rollout (limits only grow, so it is still reached)."""
-            return {
-                "end_reason": self._limit_reached(state, config["configurable"]["run"].deadline)
-            }
-
-        graph = StateGraph(AgentState)
-        graph.add_node("step", step)
-        graph.add_node("finish", finish)
-        graph.add_edge(START, "step")
-        graph.add_conditional_edges("step", route, ["step", "finish", END])
-        graph.add_edge("finish", END)
-        return graph.compile()
 
     async def _call_model(self, state: AgentState, run: _Run) -> dict[str, Any]:
         t0 = time.monotonic()
@@ -236,3 +203,37 @@ class Agent:
         if time.monotonic() >= deadline:
             return "timeout"
         return None
+
+
+@functools.cache
+def _graph() -> Any:
+    """One node per agent step (a model call and the tool calls it asked for), so the graph's
+    own cost is paid once a step; a conditional edge loops or ends. Compiled once per process:
+    each run passes its agent and context in the configuration."""
+
+    async def step(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
+        run: _Run = config["configurable"]["run"]
+        update = await run.agent._call_model(state, run)
+        if update.get("end_reason") is None and update["messages"][-1].role == "assistant":
+            update.update(await run.agent._run_tools(update["messages"], update["steps"], run))
+        return update
+
+    async def route(state: AgentState, config: RunnableConfig) -> str:
+        """Async on purpose: LangGraph runs synchronous routers in a thread pool."""
+        if state["end_reason"] is not None:
+            return END
+        run: _Run = config["configurable"]["run"]
+        return "step" if run.agent._limit_reached(state, run.deadline) is None else "finish"
+
+    async def finish(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
+        """Records which limit ended the rollout (limits only grow, so it is still reached)."""
+        run: _Run = config["configurable"]["run"]
+        return {"end_reason": run.agent._limit_reached(state, run.deadline)}
+
+    graph = StateGraph(AgentState)
+    graph.add_node("step", step)
+    graph.add_node("finish", finish)
+    graph.add_edge(START, "step")
+    graph.add_conditional_edges("step", route, ["step", "finish", END])
+    graph.add_edge("finish", END)
+    return graph.compile()
