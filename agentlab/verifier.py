@@ -50,10 +50,9 @@ async def run_verifier(task: Task, sandbox: Sandbox, answer: str | None) -> Scor
     if tests is None or not (tests / TEST_SCRIPT).is_file():
         return _failed(f"{task.path}/tests/{TEST_SCRIPT}: no such file", started)
     q = {k: shlex.quote(v) for k, v in env.items()}
-    prepare = (
+    prepare = (  # mkdir -m spares a chmod process: this runs for every sample of a search
         f"rm -rf {q['AGENTLAB_TESTS_DIR']} {q['AGENTLAB_VERIFIER_DIR']} && "
-        f"mkdir -p {q['AGENTLAB_TESTS_DIR']} {q['AGENTLAB_VERIFIER_DIR']} && "
-        f"chmod 777 {q['AGENTLAB_VERIFIER_DIR']}"
+        f"mkdir -p {q['AGENTLAB_TESTS_DIR']} && mkdir -p -m 777 {q['AGENTLAB_VERIFIER_DIR']}"
     )
     result = await sandbox.exec(prepare, user=sandbox.admin, timeout=60)
     if not result.ok:

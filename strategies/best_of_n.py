@@ -30,9 +30,9 @@ from agentlab.types import Score, Step, Task, Trajectory
 from agentlab.verifier import JUDGE_NAME
 
 Selection = Literal["judge", "vote", "weighted_vote", "oracle"]
-DIGEST = (
-    "find . -type f -not -path './.git/*' -not -path '*/__pycache__/*' -not -name '*.pyc'"
-    " -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum | sha256sum"
+DIGEST = (  # names, modes and contents in a fixed order; three processes, however many files
+    "tar --sort=name --format=gnu --mtime=@0 --owner=0 --group=0 --numeric-owner"
+    " --exclude=./.git --exclude=__pycache__ --exclude='*.pyc' -cf - . | sha256sum"
 )
 DIGEST_JUDGE = "workspace_digest"
 
