@@ -222,6 +222,15 @@ class Usage(BaseModel):
             role=self.role,
         )
 
+    def __sub__(self, other: Usage) -> Usage:
+        """What was added since `other`, a total this one grew from."""
+        return Usage(
+            prompt_tokens=self.prompt_tokens - other.prompt_tokens,
+            completion_tokens=self.completion_tokens - other.completion_tokens,
+            cached_tokens=self.cached_tokens - other.cached_tokens,
+            role=self.role,
+        )
+
 
 class Choice(BaseModel):
     message: Message

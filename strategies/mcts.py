@@ -3,15 +3,16 @@
     mcts:value_model=sim/0.9                               16 simulations, UCT, c=1
     mcts:value_model=sim/0.9,selection=puct,c=2,expand=4
     mcts:value_model=sim/0.9,evaluation=rollout,depth=10   values from where rollouts end
+    mcts:value_model=sim/0.9,state=replay                  no snapshots: replay the path instead
 
 Each simulation descends from the root by UCT (mean value plus c * sqrt(ln N / n)) or PUCT
 (mean plus c * prior * sqrt(N) / (1 + n); a child's prior is the share of the sampled
 candidates that chose its action) to a node without children. An open node is expanded into
-`expand` sampled actions, each run in a fork of its sandbox (strategies/search.py) and valued
+`expand` sampled actions, each run in a sandbox holding its state (strategies/search.py), valued
 by the value model, of the child itself (`evaluation=value`) or of where a ReAct rollout from
 it ended (`evaluation=rollout`); the values are backed up the path. A terminal node (it
 submitted, failed, or is at the depth limit) backs up its value again. At most `simulations`
-simulations run, fewer when the next expansion would pass the token budget. The result is the
+simulations run, fewer when the next expansion would pass the budget. The result is the
 end of the most visited path when it submitted, else the best-rated node still held.
 """
 
@@ -23,7 +24,7 @@ from typing import Literal
 from agentlab.registry import strategy
 from agentlab.trial import TrialContext
 from agentlab.types import Task, Trajectory
-from strategies.search import Node, Search
+from strategies.search import Node, Search, State
 
 Selection = Literal["uct", "puct"]
 Evaluation = Literal["value", "rollout"]
@@ -35,7 +36,10 @@ class MCTS:
 
     def __init__(self, value_model: str, simulations: int = 16, expand: int = 3,
                  selection: Selection = "uct", c: float = 1.0, evaluation: Evaluation = "value",
-                 depth: int | None = None, budget_tokens: int | None = None) -> None:  # fmt: skip
+                 depth: int | None = None, budget_tokens: int | None = None,
+                 state: State = "fork") -> None:  # fmt: skip
+        if state not in ("fork", "replay"):
+            raise ValueError(f"mcts: state={state!r}; choose fork or replay")
         if selection not in ("uct", "puct"):
             raise ValueError(f"mcts: selection={selection!r}; choose uct or puct")
         if evaluation not in ("value", "rollout"):
@@ -44,12 +48,12 @@ class MCTS:
             raise ValueError(f"mcts: simulations={simulations} and expand={expand} must be >= 1")
         self.value_model, self.simulations, self.expand = value_model, simulations, expand
         self.selection, self.c, self.evaluation = selection, c, evaluation
-        self.depth, self.budget_tokens = depth, budget_tokens
+        self.depth, self.budget_tokens, self.state = depth, budget_tokens, state
 
     async def solve(self, task: Task, ctx: TrialContext) -> Trajectory:
         spec = self.spec  # type: ignore[attr-defined]
         async with Search(task, ctx, spec, self.value_model, self.depth, self.budget_tokens,
-                          rollout=self.evaluation == "rollout") as search:  # fmt: skip
+                          self.state, rollout=self.evaluation == "rollout") as search:  # fmt: skip
             root = await search.root()
             for _ in range(self.simulations):
                 if not search.affordable():

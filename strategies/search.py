@@ -3,16 +3,20 @@
 A node is a conversation and the sandbox state its actions left: the node holds a sandbox of
 its own until it is expanded or dropped. Expanding a node samples `k` next actions in one
 policy call (n=k, seeded by the trial's seed and the node's path) and runs each distinct action
-in a fork of the node's sandbox (`sandbox.fork(snapshot)`): candidates that ask for the same
-tool calls share one child, whose `prior` is the share of candidates that chose it. A
-submission, a broken sandbox or the depth limit makes a terminal child; a failed policy call
-ends the node itself.
+in a sandbox holding the node's state: candidates that ask for the same tool calls share one
+child, whose `prior` is the share of candidates that chose it. A submission, a broken sandbox or
+the depth limit makes a terminal child; a failed policy call ends the node itself.
+
+That sandbox is a fork of the node's snapshot (`state=fork`, the default), or a fresh sandbox in
+which every tool call on the path from the root runs again (`state=replay`: what a search must
+do without snapshots; commands whose effects are not deterministic may then diverge).
 
 A value model (role `value`, e.g. `sim/0.9`) estimates each child's progress from its
 transcript, 0..1; with `rollout=True` it judges instead where a ReAct rollout from the child
-(in a fork, to the depth limit) ended. Every model call counts toward the token budget: no
-expansion starts when the last one's cost would take the spent tokens past it, so the search
-ends at most one expansion over.
+(in its own sandbox, to the depth limit) ended. Every model call counts toward the budget: the
+token budget, the trial's `max_usd` and its wall time (`max_seconds`, else the task's timeout).
+No expansion starts when the last one's tokens, dollars or seconds would take the search past
+one of them, so it ends at most one expansion over.
 
 The result is the chosen node's whole conversation, judged by the trial's judges in that
 node's sandbox. Node i is branch i of it: the action that led there (its message, tool calls
@@ -30,7 +34,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 from agentlab.agent import NUDGE, SYSTEM_PROMPT, Agent, tool_step
 from agentlab.models.base import ModelError
@@ -52,6 +56,7 @@ from agentlab.types import (
 )
 from judges.asking import Consultation, JudgeFailure, prompt, transcript
 
+State = Literal["fork", "replay"]
 VALUE_PROMPT = """You estimate how far an AI agent has got with a task, from a transcript of \
 its work so far. Reply with JSON only: {"value": <0 to 1: 0 for no progress, 1 for the task \
 done and submitted>}"""
@@ -106,21 +111,27 @@ class Search:
     """One trial's tree: its nodes, the sandboxes they hold, and the tokens spent."""
 
     def __init__(self, task: Task, ctx: TrialContext, spec: PluginSpec, value_model: str,
-                 depth: int | None, budget_tokens: int | None,
+                 depth: int | None, budget_tokens: int | None, state: State = "fork",
                  rollout: bool = False) -> None:  # fmt: skip
         self.task, self.ctx, self.spec = task, ctx, spec
         self.value_model = get_model(value_model)
         self.depth = depth or ctx.limits.max_steps
         self.budget = budget_tokens or ctx.limits.max_tokens
-        self.rollout = rollout
+        self.state, self.rollout = state, rollout
         self.tools = default_tools()
         self.metadata = {"task_id": task.id, "task_dir": str(task.path or "")}
         self.nodes: list[Node] = []
-        self.spent = 0
-        self.last_expansion = 0  # what the next expansion is expected to cost, at least
-        self.out_of_budget = False
+        self.used = Usage()
         self.started = time.monotonic()
+        self.deadline = self.started + (ctx.limits.max_seconds or task.agent.timeout_sec)
+        self.last = (Usage(), 0.0)  # the last expansion's cost: the next one's, at least
+        self.stopped: EndReason | None = None  # "budget" or "timeout" once one would be passed
         self._open: list[Sandbox] = []
+
+    @property
+    def spent(self) -> int:
+        """Tokens of every model call so far, the value model's included."""
+        return self.used.prompt_tokens + self.used.completion_tokens
 
     async def __aenter__(self) -> Search:
         return self
@@ -142,21 +153,28 @@ class Search:
 
     def affordable(self) -> bool:
         """Whether another expansion fits the budget (judged by the last one's cost)."""
-        fits = self.budget is None or self.spent + self.last_expansion <= self.budget
-        self.out_of_budget = self.out_of_budget or not fits
-        return fits
+        usage, seconds = self.last
+        tokens = usage.prompt_tokens + usage.completion_tokens
+        max_usd, price = self.ctx.limits.max_usd, self.ctx.price
+        if time.monotonic() + seconds > self.deadline:
+            self.stopped = self.stopped or "timeout"
+        elif (self.budget is not None and self.spent + tokens > self.budget) or (
+            max_usd is not None and price.usd(self.used + usage) > max_usd
+        ):
+            self.stopped = self.stopped or "budget"
+        return self.stopped is None
 
     async def expand(self, node: Node, k: int) -> list[Node]:
         """`k` sampled actions from `node`, each distinct one run in a fork and evaluated.
         When the policy call fails, `node` ends (`model_error`) without children."""
         if node.sandbox is None or node.end is not None:
             raise ValueError(f"search: node {node.id} cannot be expanded")
-        before = self.spent
+        before, t0 = self.used, time.monotonic()
         messages = await self._sample(node, k)
         groups: dict[str, list[Message]] = {}
         for message in messages:
             groups.setdefault(_key(message), []).append(message)
-        ref = await node.sandbox.snapshot()
+        ref = await node.sandbox.snapshot() if self.state == "fork" else None
         children = [
             Node(len(self.nodes) + i, node, f"{node.path}.{i}".lstrip("."),
                  [*node.messages, group[0]], None, self._trajectory([group[0]]),
@@ -169,7 +187,9 @@ class Search:
         self.nodes += children
         if any(child.sandbox is not None for child in children):
             await self.release(node)  # its state lives on in its children
-        node.cost = self.last_expansion = self.spent - before
+        cost = self.used - before
+        self.last = (cost, time.monotonic() - t0)
+        node.cost = cost.prompt_tokens + cost.completion_tokens
         return children
 
     async def evaluate(self, node: Node) -> None:
@@ -211,7 +231,7 @@ class Search:
 
     async def finish(self, chosen: Node) -> Trajectory:
         """The chosen node's conversation with the whole tree, judged in its sandbox."""
-        end = chosen.end or ("budget" if self.out_of_budget else "max_steps")
+        end = chosen.end or self.stopped or "max_steps"
         tree = Step(kind="plan", inputs={"strategy": str(self.spec)},
                     outputs={"nodes": [n.row() for n in self.nodes], "chosen": chosen.id,
                              "spent_tokens": self.spent, "budget_tokens": self.budget})  # fmt: skip
@@ -228,7 +248,7 @@ class Search:
 
     def _spend(self, usage: Usage | None) -> None:
         if usage is not None:
-            self.spent += usage.prompt_tokens + usage.completion_tokens
+            self.used = self.used + usage
 
     def _trajectory(self, messages: Sequence[Message] = (), answer: str | None = None,
                     end: EndReason | None = None) -> Trajectory:  # fmt: skip
@@ -258,10 +278,31 @@ class Search:
         step.duration_s = time.monotonic() - t0
         return messages
 
-    async def _act(self, parent: Sandbox, ref: SnapshotRef, child: Node) -> None:
-        """Runs the child's tool calls in a fork of the parent's state."""
-        child.sandbox = self._track(await parent.fork(ref))
+    async def _place(self, messages: Sequence[Message], parent: Sandbox,
+                     ref: SnapshotRef | None) -> Sandbox:  # fmt: skip
+        """A sandbox in the state `messages` left: a fork of `ref` of `parent`, or (no `ref`)
+        a fresh one in which their tool calls run again."""
+        if ref is not None:
+            return self._track(await parent.fork(ref))
+        sandbox = self._track(await self.ctx.sandbox(self.task))
+        try:
+            for call in (call for message in messages for call in message.tool_calls):
+                await self.tools.call(call, sandbox)
+        except BaseException:
+            self._open.remove(sandbox)
+            await sandbox.close()
+            raise
+        return sandbox
+
+    async def _act(self, parent: Sandbox, ref: SnapshotRef | None, child: Node) -> None:
+        """Runs the child's tool calls in a sandbox holding the parent's state."""
         message = child.messages[-1]
+        try:
+            child.sandbox = await self._place(child.messages[:-1], parent, ref)
+        except SandboxError as exc:
+            child.end = child.action.end_reason = "env_error"
+            child.action.error = str(exc)
+            return
         new: list[Message] = [] if message.tool_calls else [Message(role="user", content=NUDGE)]
         for call in message.tool_calls:
             t0 = time.monotonic()
@@ -285,9 +326,11 @@ class Search:
             await self.release(child)
 
     async def _roll_out(self, node: Node) -> Trajectory:
-        """A ReAct rollout from `node` to the depth limit, in a fork; kept in its branch."""
+        """A ReAct rollout from `node` to the depth limit, in a sandbox of its own holding the
+        node's state; kept in its branch."""
         assert node.sandbox is not None
-        fork = self._track(await node.sandbox.fork(await node.sandbox.snapshot()))
+        ref = await node.sandbox.snapshot() if self.state == "fork" else None
+        fork = await self._place(node.messages, node.sandbox, ref)
         try:
             limits = self.ctx.limits.model_copy(update={"max_steps": self.depth - node.depth,
                                                         "max_tokens": None})  # fmt: skip

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from agentlab.agent import Limits
+from agentlab.cost import Price
 from agentlab.models.registry import get_model
 from agentlab.registry import build, parse_spec
 from agentlab.sandbox.base import Sandbox, SandboxSpec
@@ -176,8 +177,41 @@ async def test_the_same_seed_gives_the_same_search(tmp_path: Path, spec: str) ->
         assert a.messages == b.messages and a.scores[0].value == b.scores[0].value
 
 
+@pytest.mark.parametrize("spec", [BEAM, MCTS_, "mcts:value_model=sim/0.9,evaluation=rollout,"
+                                  "simulations=3,depth=6"])  # fmt: skip
+async def test_replaying_the_path_gives_the_tree_forking_gives(tmp_path: Path, spec: str) -> None:
+    task = chain_task(tmp_path)
+    provider = CountingProvider()
+    forked = await run(task, f"{spec},budget_tokens=2000", seeds=2)
+    replayed = await run(task, f"{spec},budget_tokens=2000,state=replay", seeds=2,
+                         provider=provider)  # fmt: skip
+    assert provider.forks == 0 and provider.opened == provider.closed > 2
+    for a, b in zip(forked, replayed, strict=True):
+        assert a.steps[0].outputs == b.steps[0].outputs
+        assert a.messages == b.messages and a.scores[0].value == b.scores[0].value
+
+
+@pytest.mark.parametrize("spec", [BEAM, MCTS_])
+async def test_the_dollar_limit_ends_the_search(tmp_path: Path, spec: str) -> None:
+    """Priced at $10 per million tokens, a $0.005 limit allows about 500 tokens."""
+    task, price = chain_task(tmp_path), Price(input=10, output=10)
+
+    async def search(limits: Limits) -> Trajectory:
+        ctx = TrialContext(get_model("sim/0.5"), LocalProvider(), [VerifierJudge()], limits,
+                           seed=0, price=price)  # fmt: skip
+        return await build(parse_spec("strategy", spec)).solve(task, ctx)
+
+    free = await search(LIMITS)
+    capped = await search(LIMITS.model_copy(update={"max_usd": 0.005}))
+    assert len(capped.branches) < len(free.branches)
+    over = price.usd(capped.usage) - 0.005
+    assert over <= largest_expansion(capped) * 10 / 1e6, over  # one expansion over, at most
+
+
 def test_bad_arguments_are_errors() -> None:
     with pytest.raises(ValueError, match="selection"):
         MCTS(value_model="sim/0.9", selection="ucb")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="width"):
         build(parse_spec("strategy", "beam:value_model=sim/0.9,width=0"))
+    with pytest.raises(ValueError, match="state='copy'; choose fork or replay"):
+        build(parse_spec("strategy", "mcts:value_model=sim/0.9,state=copy"))
