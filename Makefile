@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/orchestration.py
 	$(BIN)/python bench/images.py --skip-base
 	$(BIN)/python bench/swebench_eval.py
+	$(BIN)/python bench/strategies.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
