@@ -355,11 +355,12 @@ class Trajectory(BaseModel):
 
     @property
     def usage(self) -> Usage:
-        """Tokens of every model call, this trajectory's and its branches'."""
+        """Tokens of every model call of the trial: its steps', its judges' and its branches'.
+        A score copied from a branch (best_of_n's result) carries no usage of its own."""
         total = Usage()
-        for step in self.steps:
-            if step.usage is not None:
-                total = total + step.usage
+        for usage in [s.usage for s in self.steps] + [s.usage for s in self.scores]:
+            if usage is not None:
+                total = total + usage
         for branch in self.branches:
             total = total + branch.usage
         return total

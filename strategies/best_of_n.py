@@ -113,7 +113,7 @@ class BestOfN:
             branches=samples,
             answer=best.answer,
             end_reason=best.end_reason,
-            scores=best.scores[:k],
+            scores=[s.model_copy(update={"usage": None}) for s in best.scores[:k]],  # counted once
             status="finished" if best.status != "error" else "error",
             error=best.error,
         )

@@ -58,8 +58,8 @@ class Refine:
                 then = _next(score, ctx.limits.max_tokens, steps)
                 steps.append(Step(kind="judge", inputs={"round": number},
                                   outputs={"score": score.model_dump(mode="json"), "next": then},
-                                  started_s=t0 - started, duration_s=time.monotonic() - t0,
-                                  error=score.error))  # fmt: skip
+                                  usage=score.usage, started_s=t0 - started,
+                                  duration_s=time.monotonic() - t0, error=score.error))  # fmt: skip
                 if then != "feedback":
                     break
                 history = [*last.messages, Message(role="user", content=feedback(score))]

@@ -20,7 +20,8 @@ class SummaryRow(BaseModel):
     success: float
     ci_low: float
     ci_high: float
-    tokens: int
+    billed_tokens: int
+    generated_tokens: int
     usd: float
     wall_s: float
 
@@ -41,7 +42,8 @@ def summarize(rows: Sequence[TrialRow]) -> list[SummaryRow]:
             errors=sum(r.status == "error" for r in group), unjudged=len(group) - len(judged),
             success=sum(outcomes) / len(outcomes) if outcomes else float("nan"),
             ci_low=low, ci_high=high,
-            tokens=sum(r.prompt_tokens + r.completion_tokens for r in group),
+            billed_tokens=sum(r.prompt_tokens + r.completion_tokens for r in group),
+            generated_tokens=sum(r.completion_tokens for r in group),
             usd=sum(r.usd for r in group),
             wall_s=sum(r.wall_s or 0.0 for r in group),
         ))  # fmt: skip
@@ -51,11 +53,12 @@ def summarize(rows: Sequence[TrialRow]) -> list[SummaryRow]:
 def render(summary: Sequence[SummaryRow]) -> str:
     """A plain-text table, the same on a terminal and in a log."""
     header = f"{'strategy':<20} {'model':<16} {'trials':>6} {'errors':>6} {'unjudged':>8} " \
-             f"{'success':>8} {'95% CI':>15} {'tokens':>10} {'USD':>9} {'wall s':>8}"  # fmt: skip
+             f"{'success':>8} {'95% CI':>15} {'billed tok':>10} {'generated':>9} {'USD':>9} " \
+             f"{'wall s':>8}"  # fmt: skip
     lines = [header, "-" * len(header)]
     for s in summary:
         ci = f"[{s.ci_low:.2f}, {s.ci_high:.2f}]"
         lines.append(f"{s.strategy:<20} {s.model:<16} {s.trials:>6} {s.errors:>6} "
-                     f"{s.unjudged:>8} {s.success:>8.2f} {ci:>15} {s.tokens:>10} "
-                     f"{s.usd:>9.4f} {s.wall_s:>8.1f}")  # fmt: skip
+                     f"{s.unjudged:>8} {s.success:>8.2f} {ci:>15} {s.billed_tokens:>10} "
+                     f"{s.generated_tokens:>9} {s.usd:>9.4f} {s.wall_s:>8.1f}")  # fmt: skip
     return "\n".join(lines)

@@ -79,9 +79,10 @@ async def test_checklist_feedback_raises_the_success_rate_over_a_single_rollout(
     for step in judged(trial):
         score = Score.model_validate(step.outputs["score"])
         assert score.judge == "checklist" and score.items
-        assert score.usage and score.usage.role == "judge" and step.usage is None
-    model_calls = [s.usage for s in trial.steps if s.kind == "model_call" and s.usage]
-    assert trial.usage.completion_tokens == sum(u.completion_tokens for u in model_calls)
+        assert score.usage and score.usage.role == "judge" and step.usage == score.usage
+    calls = [s.usage for s in trial.steps if s.usage]  # the policy's and the judge's, once each
+    assert trial.usage.completion_tokens == sum(u.completion_tokens for u in calls)
+    assert any(u.role == "judge" for u in calls) and any(u.role == "policy" for u in calls)
     starts = [s.started_s for s in trial.steps]
     assert starts == sorted(starts)  # one clock for every round
     assert [s.judge for s in trial.scores] == ["verifier"]
