@@ -30,7 +30,7 @@ from agentlab.tools import Submission, Tool, ToolBox, ToolError, default_tools, 
 from agentlab.trajectory import TrajectoryFormatError
 from agentlab.trajectory import load as load_trajectory
 from agentlab.trajectory import save as save_trajectory
-from agentlab.trial import Judge, Strategy, TrialContext
+from agentlab.trial import Judge, PairwiseJudge, Strategy, TrialContext
 from agentlab.types import (
     AgentSpec,
     ChecklistItem,
@@ -74,6 +74,7 @@ __all__ = [
     "Message",
     "ModelClient",
     "ModelError",
+    "PairwiseJudge",
     "PluginSpec",
     "Preference",
     "ReplayMismatch",

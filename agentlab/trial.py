@@ -12,13 +12,19 @@ from agentlab.cost import FREE, Price
 from agentlab.models.base import ModelClient
 from agentlab.sandbox.base import Sandbox, SandboxProvider
 from agentlab.sandbox.pool import SandboxPool
-from agentlab.types import Score, Task, Trajectory
+from agentlab.types import Preference, Score, Task, Trajectory
 
 
 class Judge(Protocol):
     """Scores a trajectory; the sandbox is the one the agent used, when the judge needs it."""
 
     async def score(self, task: Task, trajectory: Trajectory, sandbox: Sandbox | None) -> Score: ...
+
+
+class PairwiseJudge(Protocol):
+    """Prefers one of two trajectories of the same task (e.g. `llm_judge:mode=pairwise`)."""
+
+    async def compare(self, task: Task, a: Trajectory, b: Trajectory) -> Preference: ...
 
 
 class Strategy(Protocol):

@@ -36,6 +36,9 @@ class Adaptive:
         if not 0.0 < confident <= 1.0:
             raise ValueError(f"adaptive: confident={confident} must be in (0, 1]")
         self.budget, self.probe, self.confident = budget, probe, confident
+        if select == "tournament":
+            raise ValueError("adaptive: select=tournament gives no confidence to stop on; "
+                             "choose vote, weighted_vote, judge or oracle")  # fmt: skip
         self.search = BestOfN(n=budget, select=select, inner=inner, judge=judge)
 
     async def solve(self, task: Task, ctx: TrialContext) -> Trajectory:
@@ -43,7 +46,7 @@ class Adaptive:
         estimate = self.search.confidence(task, ctx, samples)
         if estimate < self.confident:
             samples += await self.search.draw(task, ctx, range(self.probe, self.budget))
-        result = self.search.conclude(task, ctx, samples)
+        result = await self.search.conclude(task, ctx, samples)
         result.strategy = self.spec  # type: ignore[attr-defined]
         result.steps.insert(0, Step(
             kind="judge",

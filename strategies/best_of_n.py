@@ -4,6 +4,8 @@
     best_of_n:n=8,select=judge,judge=checklist  the sample a selection judge scores highest
     best_of_n:n=8,select=weighted_vote,judge=X  votes weighted by that judge's scores
     best_of_n:n=8,select=oracle                 the verifier as an oracle: coverage, pass@N
+    best_of_n:n=8,select=tournament,judge="llm_judge:model=sim/0.9,mode=pairwise"
+                                                a knockout of pairwise comparisons
     best_of_n:n=4,inner="react:max_steps=10"    any registered strategy as the sampler
 
 Samples run concurrently (`concurrency` at a time, default all), each with its own seed and
@@ -11,7 +13,8 @@ sandbox, and each judged in its sandbox by the trial's judges (and the selection
 they vote with is the submitted answer for question tasks, else a digest of the final workspace
 (the same files, the same vote), so majority voting also works over patches. The result is
 the chosen sample's answer and scores, with every sample kept as a branch: the trial's cost is
-that of the whole search.
+that of the whole search. A tournament pairs the samples in order, and each pair's winner (the
+earlier on a tie) meets the next: n - 1 comparisons, each asked in both orders by the judge.
 """
 
 from __future__ import annotations
@@ -25,11 +28,11 @@ from typing import Literal
 
 from agentlab.registry import build, parse_spec, strategy
 from agentlab.sandbox.base import Sandbox
-from agentlab.trial import Judge, TrialContext
-from agentlab.types import Score, Step, Task, Trajectory
+from agentlab.trial import Judge, PairwiseJudge, TrialContext
+from agentlab.types import Score, Step, Task, Trajectory, Usage
 from agentlab.verifier import JUDGE_NAME
 
-Selection = Literal["judge", "vote", "weighted_vote", "oracle"]
+Selection = Literal["judge", "vote", "weighted_vote", "oracle", "tournament"]
 DIGEST = (  # names, modes and contents in a fixed order; three processes, however many files
     "tar --sort=name --format=gnu --mtime=@0 --owner=0 --group=0 --numeric-owner"
     " --exclude=./.git --exclude=__pycache__ --exclude='*.pyc' -cf - . | sha256sum"
@@ -57,19 +60,22 @@ class BestOfN:
     ) -> None:
         if n < 1:
             raise ValueError(f"best_of_n: n={n} must be >= 1")
-        if select not in ("judge", "vote", "weighted_vote", "oracle"):
-            raise ValueError(
-                f"best_of_n: select={select!r}; choose judge, vote, weighted_vote or oracle"
-            )
-        if select in ("judge", "weighted_vote") and judge is None:
+        if select not in ("judge", "vote", "weighted_vote", "oracle", "tournament"):
+            raise ValueError(f"best_of_n: select={select!r}; choose judge, vote, weighted_vote, "
+                             "oracle or tournament")  # fmt: skip
+        if select in ("judge", "weighted_vote", "tournament") and judge is None:
             raise ValueError(f"best_of_n: select={select} needs judge=NAME[:key=value,...]")
         self.n, self.select, self.concurrency = n, select, concurrency or n
         self.inner = parse_spec("strategy", inner)
         build(self.inner)  # an unknown inner strategy fails here, naming what exists
         self.selector: Judge | None = build(parse_spec("judge", judge)) if judge else None
+        self.pairwise = _pairwise(self.selector)
+        if self.selector is not None and (select == "tournament") != bool(self.pairwise):
+            need = PAIRWISE if select == "tournament" else SCORING
+            raise ValueError(f"best_of_n: select={select} needs {need}, not judge={judge}")
 
     async def solve(self, task: Task, ctx: TrialContext) -> Trajectory:
-        return self.conclude(task, ctx, await self.draw(task, ctx, range(self.n)))
+        return await self.conclude(task, ctx, await self.draw(task, ctx, range(self.n)))
 
     async def draw(self, task: Task, ctx: TrialContext, indices: range) -> list[Trajectory]:
         """Samples number `indices` (their seeds derive from the index), judged in their
@@ -93,10 +99,16 @@ class BestOfN:
 
         return list(await asyncio.gather(*(sample(i) for i in indices)))
 
-    def conclude(self, task: Task, ctx: TrialContext, samples: list[Trajectory]) -> Trajectory:
+    async def conclude(
+        self, task: Task, ctx: TrialContext, samples: list[Trajectory]
+    ) -> Trajectory:
         """The trial's result: the chosen sample's answer and scores, every sample a branch."""
         k = len(ctx.judges)  # a sample's scores: the trial's judges, then ours, in order
-        chosen, why = self._choose(task, samples, k)
+        usage = None
+        if self.pairwise is not None:
+            chosen, why, usage = await self._knockout(task, samples, self.pairwise)
+        else:
+            chosen, why = self._choose(task, samples, k)
         best = samples[chosen]
         return Trajectory(
             task_id=task.id,
@@ -108,6 +120,7 @@ class BestOfN:
                     kind="judge",
                     inputs={"select": self.select, "n": len(samples)},
                     outputs={"selected": chosen, **why},
+                    usage=usage,
                 )
             ],
             branches=samples,
@@ -122,6 +135,8 @@ class BestOfN:
         """How sure the selection is: the winner's share of the votes, the best judge score,
         or (oracle) 1 when a sample passed; 0 when nothing can be told."""
         k = len(ctx.judges)
+        if self.select == "tournament":
+            raise ValueError("best_of_n: a tournament gives no confidence; choose another select")
         if self.select == "oracle":
             return 1.0 if any(_verified(s) for s in samples) else 0.0
         if self.select == "judge":
@@ -132,7 +147,7 @@ class BestOfN:
         return max(votes.values()) / total if total else 0.0
 
     def _extra_judges(self, task: Task) -> list[Judge]:
-        extra: list[Judge] = [self.selector] if self.selector else []
+        extra: list[Judge] = [self.selector] if self.selector and not self.pairwise else []
         if self.select in ("vote", "weighted_vote") and not task.agent.wants_answer:
             extra.append(WorkspaceDigest())
         return extra
@@ -158,6 +173,26 @@ class BestOfN:
         winner = max(tally, key=lambda key: (tally[key], -keys.index(key)))  # ties: the earliest
         return keys.index(winner), {"votes": dict(tally)}
 
+    async def _knockout(
+        self, task: Task, samples: list[Trajectory], judge: PairwiseJudge
+    ) -> tuple[int, dict[str, object], Usage | None]:
+        """The winner of a knockout among the samples that did not error, the matches (a, b,
+        winner, consistent), and what the comparisons cost."""
+        alive = [i for i, s in enumerate(samples) if s.status != "error"] or [0]
+        matches: list[list[object]] = []
+        usage: Usage | None = None
+        while len(alive) > 1:
+            ahead = []
+            for a, b in zip(alive[::2], alive[1::2], strict=False):
+                verdict = await judge.compare(task, samples[a], samples[b])
+                if verdict.usage is not None:
+                    usage = verdict.usage if usage is None else usage + verdict.usage
+                winner = b if verdict.winner == "b" else a  # a tie or no verdict: the earlier
+                matches.append([a, b, winner, verdict.consistent])
+                ahead.append(winner)
+            alive = ahead + alive[len(ahead) * 2 :]  # an odd one out goes through unplayed
+        return alive[0], {"matches": matches}, usage
+
 
 class WorkspaceDigest:
     """Records a digest of the final workspace: what votes over patches compare (not a grade)."""
@@ -177,6 +212,17 @@ class WorkspaceDigest:
             details={"digest": digest},
             error=None if digest else result.stderr,
         )
+
+
+PAIRWISE = 'a pairwise judge, e.g. judge="llm_judge:model=sim/0.9,mode=pairwise"'
+SCORING = 'a judge that scores, e.g. judge="checklist:model=sim/0.95"'
+
+
+def _pairwise(judge: Judge | None) -> PairwiseJudge | None:
+    """The judge as a pairwise one, when that is its job (llm_judge's `mode=pairwise`)."""
+    if judge is None or getattr(judge, "mode", "pairwise") != "pairwise":
+        return None
+    return judge if callable(getattr(judge, "compare", None)) else None  # type: ignore[return-value]
 
 
 def _is_verifier(judge: Judge) -> bool:

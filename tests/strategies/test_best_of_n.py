@@ -118,11 +118,34 @@ async def test_any_strategy_can_be_the_sampler_and_broken_samples_are_kept(
     assert trial.scores[0].error and not passed(trial)
 
 
+async def test_a_knockout_of_pairwise_comparisons_picks_the_better_samples(
+    tmp_path: Path,
+) -> None:
+    task = make_task(tmp_path, question=False)
+    judge = "llm_judge:model=sim/0.95,mode=pairwise"
+    trials = await run(task, f'best_of_n:n=4,select=tournament,judge="{judge}"', 0.5, trials=16)
+    p = sum(passed(s) for t in trials for s in t.branches) / (4 * 16)
+    rate = sum(map(passed, trials)) / 16
+    assert rate > p + 0.2, (rate, p)
+    for trial in trials:
+        [step] = trial.steps
+        matches = step.outputs["matches"]
+        assert len(matches) == 3 and matches[-1][2] == step.outputs["selected"]
+        assert step.usage and step.usage.role == "judge"  # the comparisons are in the cost
+        assert trial.usage.completion_tokens == sum(b.usage.completion_tokens
+                                                    for b in trial.branches) + \
+            step.usage.completion_tokens  # fmt: skip
+
+
 def test_bad_arguments_name_what_exists() -> None:
     with pytest.raises(ValueError, match="select='best'; choose judge, vote"):
         BestOfN(select="best")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="select=judge needs judge="):
         BestOfN(select="judge")
+    with pytest.raises(ValueError, match="select=tournament needs a pairwise judge, e.g."):
+        BestOfN(select="tournament", judge="llm_judge:model=sim/0.9")
+    with pytest.raises(ValueError, match="select=judge needs a judge that scores, e.g."):
+        BestOfN(select="judge", judge="llm_judge:model=sim/0.9,mode=pairwise")
     with pytest.raises(ValueError, match=r"unknown strategy 'nope'; registered: .*react"):
         BestOfN(inner="nope")
     assert len({sample_seed(7, i) for i in range(100)}) == 100
