@@ -16,8 +16,11 @@ The simulated model reads this format (agentlab.models.sim_judge), so keep the t
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from agentlab.models.base import ModelClient, ModelError
@@ -114,3 +117,12 @@ def prompt(task: Task, *sections: tuple[str, str]) -> str:
     """The task, then each (tag, body) section between <tag> and </tag>."""
     blocks = [("task", task.instruction.strip()), *sections]
     return "\n\n".join(f"<{tag}>\n{body}\n</{tag}>" for tag, body in blocks)
+
+
+def save_json(path: Path, record: dict[str, Any]) -> None:
+    """Writes `record` to `path` atomically: a reader never sees half of what a judge wrote."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w") as f:
+        json.dump(record, f, indent=2)
+    os.replace(tmp, path)

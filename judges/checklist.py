@@ -11,8 +11,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import os
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -21,7 +19,14 @@ from agentlab.config import cache_dir
 from agentlab.registry import judge
 from agentlab.sandbox.base import Sandbox
 from agentlab.types import ChecklistItem, Score, Task, Trajectory
-from judges.asking import Consultation, JudgeFailure, judge_model, prompt, transcript
+from judges.asking import (
+    Consultation,
+    JudgeFailure,
+    judge_model,
+    prompt,
+    save_json,
+    transcript,
+)
 
 WRITER = """You write evaluation checklists. Given a task for an AI agent, write the yes/no \
 questions that together decide whether the task was done correctly: each one specific, \
@@ -97,12 +102,7 @@ class ChecklistJudge:
         items = reply.get("items")
         if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
             raise JudgeFailure(f"{self.address}: wrote no checklist items: {reply!r:.200}")
-        record = {"task_id": task.id, "model": self.address, "items": items}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(fd, "w") as f:
-            json.dump(record, f, indent=2)
-        os.replace(tmp, path)  # atomic: a reader never sees half a checklist
+        save_json(path, {"task_id": task.id, "model": self.address, "items": items})
         return items
 
 

@@ -15,7 +15,8 @@ calls only the tools it is offered (bash and submit when offered none).
 Because p is known, tests can check that strategies behave as theory says.
 
 A call whose `metadata["role"]` names a judge role (checklist writer, checklist judge,
-pointwise or pairwise judge, value model) is answered by agentlab.models.sim_judge instead.
+pointwise or pairwise judge, value model, test writer) is answered by agentlab.models.sim_judge
+instead.
 
 Outputs are a pure function of the request, so the same call gives the same answer in-process
 and through `agentlab serve-sim`. Usage is reported like a provider's (about 4 characters a
@@ -86,6 +87,7 @@ class Oracle:
     steps: tuple[str, ...]
     difficulty: str
     wants_answer: bool
+    path: Path  # the task directory, whose hidden tests the sim's test writer can see
 
 
 @lru_cache(maxsize=1024)
@@ -95,7 +97,8 @@ def load_oracle(task_dir: str) -> Oracle:
     script = task.solution_dir / SOLVE_SCRIPT if task.solution_dir else None
     if script is None or not script.is_file():
         raise ModelError(f"sim: task {task.id} has no solution/{SOLVE_SCRIPT} to follow")
-    return Oracle(split_steps(script.read_text()), task.difficulty, task.agent.wants_answer)
+    steps = split_steps(script.read_text())
+    return Oracle(steps, task.difficulty, task.agent.wants_answer, Path(task_dir))
 
 
 def split_steps(script: str) -> tuple[str, ...]:

@@ -1,10 +1,12 @@
-"""The simulated model in judge roles: checklist writer, checklist judge, LLM judge, value model.
+"""The simulated model in judge roles: checklist writer, checklist judge, LLM judge, value
+model, test writer.
 
 A call names its role in `metadata["role"]`: `checklist_writer`, `checklist_judge`,
-`pointwise_judge`, `pairwise_judge` or `value`. The sim answers in JSON, as a real model asked
-for JSON would, and "with configurable accuracy against ground truth it can see": the ground
-truth of a transcript is its progress through the task's oracle, and the sim's skill is the
-probability that each verdict it gives is right (seeded by the request, so reproducible).
+`pointwise_judge`, `pairwise_judge`, `value` or `test_writer`. The sim answers in JSON, as a
+real model asked for JSON would, and "with configurable accuracy against ground truth it can
+see": the ground truth of a transcript is its progress through the task's oracle (of a test,
+the task's hidden tests), and the sim's skill is the probability that each verdict or test it
+gives is right (seeded by the request, so reproducible).
 
 What it reads from the prompt (the last user message), as the bundled judges write it:
 
@@ -19,18 +21,33 @@ every step ran and the work was submitted (for a question, with the output of th
 the answer). Item i of a checklist of n items is met when done / steps >= (i + 1) / n, except
 the last, which is met when solved: the writer's items (one per oracle step, then "submitted")
 are exactly these, and a task's own items are read as milestones in order.
+
+The test writer (`test_writer`) writes as many bash tests as the prompt's `<count>` says. Its
+ground truth is the task's hidden tests: a right test (probability skill, drawn per test)
+carries the files of `tests/` inside it, runs `test.sh` on them with a temporary
+AGENTLAB_VERIFIER_DIR and the task's `[verifier] env`, and exits 0 when the reward reaches the
+pass threshold, so it passes exactly when the verifier would. A wrong one is one of three
+realistic mistakes, equally likely: a check that always holds (the workspace exists), one that
+never does (a file the task never asks for), or an irrelevant one that splits candidates
+arbitrarily but deterministically (the parity of a salted checksum of the workspace's files
+and the answer).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import re
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from agentlab.models.base import ModelError
 from agentlab.models.sim import Oracle, stdout_of
+from agentlab.tasks import TEST_SCRIPT, load_task
 from agentlab.types import Choice, Message
 
 SUBMITTED = "### submitted\n"
@@ -39,6 +56,7 @@ _CHECKLIST = re.compile(r"<checklist>\n(.*?)\n</checklist>", re.S)
 _ITEM = re.compile(r"^\s*\d+\.\s+(.*)$", re.M)
 _CALL = re.compile(r"^### call [^\n]*\n(.*?)(?=^### |\Z)", re.S | re.M)
 _RESULT = re.compile(r"^### result\n(.*?)(?=^### |\Z)", re.S | re.M)
+_COUNT = re.compile(r"<count>\s*(\d+)\s*</count>")
 _VALUE_NOISE = 0.5  # the value model's noise (standard deviation) at skill 0; none at skill 1
 
 
@@ -104,6 +122,8 @@ def answer(role: str, oracle: Oracle, messages: Sequence[Message], skill: float,
         reply = _judge_pair(oracle, prompt, skill, rng)
     elif role == "value":
         reply = _estimate_value(oracle, prompt, skill, rng)
+    elif role == "test_writer":
+        reply = _write_tests(oracle, prompt, skill, rng)
     else:
         raise ModelError(f"sim: unknown role {role!r} in metadata")
     text = json.dumps(reply)
@@ -184,3 +204,78 @@ def _estimate_value(oracle: Oracle, prompt: str, skill: float,
     truth = (seen.done + seen.solved) / (seen.steps + 1)
     noisy = truth + rng.gauss(0.0, _VALUE_NOISE * (1.0 - skill))
     return {"value": round(min(max(noisy, 0.0), 1.0), 3)}
+
+
+def _write_tests(oracle: Oracle, prompt: str, skill: float,
+                 rng: random.Random) -> dict[str, object]:  # fmt: skip
+    """`<count>` tests, each the task's acceptance test with probability `skill`."""
+    count = _COUNT.search(prompt)
+    if count is None:
+        raise ModelError("sim: the prompt has no <count> of tests to write")
+    right = {"name": "the task's requirements are met", "script": acceptance_test(oracle.path)}
+    tests = [right if rng.random() < skill else _wrong_test(rng) for _ in range(int(count[1]))]
+    return {"tests": tests}
+
+
+def _wrong_test(rng: random.Random) -> dict[str, str]:
+    """A realistic mistake: always passes, never passes, or splits candidates arbitrarily."""
+    kind = rng.choice(("always", "never", "arbitrary"))
+    if kind == "always":
+        return {"name": "the workspace is in place", "script": 'test -d "$AGENTLAB_WORKSPACE"\n'}
+    if kind == "never":
+        return {"name": "the work is summarised in SUMMARY.md", "script": "test -s SUMMARY.md\n"}
+    salt = rng.getrandbits(32)
+    script = (  # the same workspace and answer always get the same verdict
+        "sum=$( { find . -type f -not -path './.git/*' -not -path '*/__pycache__/*' -print0"
+        ' | LC_ALL=C sort -z | xargs -0 -r cat; cat "$AGENTLAB_ANSWER_FILE";'
+        f" echo {salt}; }} | cksum | cut -d' ' -f1)\n"
+        "[ $((sum % 2)) -eq 0 ]\n"
+    )
+    return {"name": "the output is well formed", "script": script}
+
+
+_EOF = "AGENTLAB_EOF"  # not base64, so no line of an encoded file can end a heredoc early
+# the reward as agentlab.verifier reads it (reward.json, else reward.txt), against $threshold;
+# python3 (which every sandbox has: its shell server is python) only for JSON, as it is slow to
+# start
+_CHECK_REWARD = f"""if [ -f "$v/reward.json" ]; then
+python3 - "$v/reward.json" "$threshold" <<'{_EOF}'
+import json, sys
+metrics = {{str(k): float(x) for k, x in json.load(open(sys.argv[1])).items()}}
+reward = metrics.get("reward", sum(metrics.values()) / len(metrics))
+sys.exit(0 if min(max(reward, 0.0), 1.0) >= float(sys.argv[2]) else 1)
+{_EOF}
+else
+awk -v t="$threshold" 'NF {{ n++; w = NF; r = $1 }}
+  END {{ ok = n == 1 && w == 1 && r ~ /^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$/
+        r += 0; r = r < 0 ? 0 : r > 1 ? 1 : r; exit !(ok && r >= t) }}' "$v/reward.txt"
+fi
+"""
+
+
+@lru_cache(maxsize=256)
+def acceptance_test(task_dir: Path) -> str:
+    """A bash test that passes exactly when the task's verifier would: it carries the hidden
+    tests, runs them with a temporary verifier folder and compares the reward they write with
+    the pass threshold."""
+    task = load_task(task_dir)
+    tests = task.tests_dir
+    if tests is None or not (tests / TEST_SCRIPT).is_file():
+        raise ModelError(f"sim: task {task.id} has no tests/{TEST_SCRIPT} to write tests from")
+    lines = ["# Runs the task's acceptance tests and checks the reward they give.",
+             f"threshold={task.verifier.pass_threshold!r}",
+             "t=$(mktemp -d) && v=$(mktemp -d) || exit 2",
+             """trap 'rm -rf "$t" "$v"' EXIT"""]  # fmt: skip
+    for path in sorted(p for p in tests.rglob("*") if p.is_file()):
+        rel = path.relative_to(tests)
+        if rel.parent != Path("."):
+            lines.append(f'mkdir -p "$t"/{shlex.quote(rel.parent.as_posix())}')
+        target = f'"$t"/{shlex.quote(rel.as_posix())}'
+        data = base64.encodebytes(path.read_bytes()).decode()
+        lines += [f"base64 -d > {target} <<'{_EOF}'", f"{data}{_EOF}"]
+        if path.stat().st_mode & 0o111:
+            lines.append(f"chmod +x {target}")
+    env = "".join(f"{k}={shlex.quote(v)} " for k, v in task.verifier.env.items())
+    lines += [f'{env}AGENTLAB_TESTS_DIR="$t" AGENTLAB_VERIFIER_DIR="$v" bash "$t/{TEST_SCRIPT}"'
+              " > /dev/null 2>&1", _CHECK_REWARD]  # fmt: skip
+    return "\n".join(lines)
