@@ -142,9 +142,9 @@ def test_bad_arguments_name_what_exists() -> None:
         BestOfN(select="best")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="select=judge needs judge="):
         BestOfN(select="judge")
-    with pytest.raises(ValueError, match="select=tournament needs a pairwise judge, e.g."):
+    with pytest.raises(ValueError, match=r"select=tournament needs a pairwise judge, e\.g\."):
         BestOfN(select="tournament", judge="llm_judge:model=sim/0.9")
-    with pytest.raises(ValueError, match="select=judge needs a judge that scores, e.g."):
+    with pytest.raises(ValueError, match=r"select=judge needs a judge that scores, e\.g\."):
         BestOfN(select="judge", judge="llm_judge:model=sim/0.9,mode=pairwise")
     with pytest.raises(ValueError, match=r"unknown strategy 'nope'; registered: .*react"):
         BestOfN(inner="nope")
