@@ -30,7 +30,7 @@ from agentlab.tools import Submission, Tool, ToolBox, ToolError, default_tools, 
 from agentlab.trajectory import TrajectoryFormatError
 from agentlab.trajectory import load as load_trajectory
 from agentlab.trajectory import save as save_trajectory
-from agentlab.trial import Judge, PairwiseJudge, Strategy, TrialContext
+from agentlab.trial import Judge, PairwiseJudge, Probe, SharedBudget, Strategy, TrialContext
 from agentlab.types import (
     AgentSpec,
     ChecklistItem,
@@ -77,6 +77,7 @@ __all__ = [
     "PairwiseJudge",
     "PluginSpec",
     "Preference",
+    "Probe",
     "ReplayMismatch",
     "ReplayModel",
     "Sandbox",
@@ -85,6 +86,7 @@ __all__ = [
     "SandboxProvider",
     "SandboxSpec",
     "Score",
+    "SharedBudget",
     "SimModel",
     "SnapshotRef",
     "Step",

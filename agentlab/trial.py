@@ -34,6 +34,34 @@ class Strategy(Protocol):
 
 
 @dataclass
+class Probe:
+    """What a shared-budget strategy learnt of one task before the budget is shared out."""
+
+    samples: list[Trajectory]
+    estimate: float  # how settled the task already is, 0..1
+
+
+class SharedBudget(Protocol):
+    """A strategy whose budget the tasks of a campaign share (`adaptive:scope=campaign`).
+
+    A campaign whose strategy has `shared_budget` true runs each group of its trials (one
+    strategy, model and seed, every task) in two phases: `probe` on every task, then `share`
+    once, given every probe and the trajectories of the group's trials finished earlier, then
+    `finish` on each task with its share of what is left.
+    """
+
+    shared_budget: bool
+
+    async def probe(self, task: Task, ctx: TrialContext) -> Probe: ...
+
+    def share(self, probes: Sequence[Probe], finished: Sequence[Trajectory]) -> list[int]: ...
+
+    async def finish(
+        self, task: Task, ctx: TrialContext, probe: Probe, extra: int
+    ) -> Trajectory: ...
+
+
+@dataclass
 class TrialContext:
     """The model, sandboxes, judges and limits of one trial; strategies compose through it.
 

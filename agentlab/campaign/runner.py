@@ -6,6 +6,9 @@
 The run directory holds `campaign.json` (the spec), `store.sqlite` (a row per trial),
 and `trajectories/<trial id>.json.gz`. Trial ids hash what defines a trial, so running the same
 campaign again skips finished trials and re-runs only the ones that were interrupted.
+
+A strategy with a shared budget (agentlab.trial.SharedBudget) runs its trials of one model and
+seed as a group: every task is probed, the budget is shared out, then every task finishes.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import json
 import re
 import time
 import traceback
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -30,8 +34,8 @@ from agentlab.models.registry import get_model
 from agentlab.registry import Kind, build, parse_spec
 from agentlab.sandbox.base import SandboxProvider
 from agentlab.sandbox.pool import SandboxPool
-from agentlab.trajectory import save
-from agentlab.trial import Judge, TrialContext
+from agentlab.trajectory import load, save
+from agentlab.trial import Judge, Probe, SharedBudget, TrialContext
 from agentlab.types import PluginSpec, Task, Trajectory
 
 
@@ -144,6 +148,13 @@ class Campaign:
             status = store.status()
             todo = [(i, s) for i, s in trials if status.get(i) not in DONE]
             gate = asyncio.Semaphore(self.concurrency)
+            shared = {str(s) for s in self.spec.strategies
+                      if getattr(build(s), "shared_budget", False)}  # fmt: skip
+            groups: dict[tuple[str, str, int], list[tuple[str, TrialSpec]]] = defaultdict(list)
+            for i, s in trials:  # shared-budget trials, done or not, by what they share
+                if str(s.strategy) in shared:
+                    groups[(str(s.strategy), s.model, s.seed)].append((i, s))
+            alone = [(i, s) for i, s in todo if (str(s.strategy), s.model, s.seed) not in groups]
             with _Progress(len(trials), len(trials) - len(todo), self.progress) as bar:
 
                 async def one(trial_id: str, spec: TrialSpec) -> None:
@@ -151,7 +162,11 @@ class Campaign:
                         await self._run_trial(store, pool, trial_id, spec)
                         bar.advance()
 
-                await asyncio.gather(*(one(i, s) for i, s in todo))
+                await asyncio.gather(
+                    *(one(i, s) for i, s in alone),
+                    *(self._run_group(store, pool, gate, bar.advance, members, status)
+                      for members in groups.values()),
+                )  # fmt: skip
             mine = {i for i, _ in trials}  # rows of an earlier, different spec stay out
             return [r for r in store.rows() if r.id in mine]
         finally:
@@ -162,25 +177,78 @@ class Campaign:
         self, store: Store, pool: SandboxPool, trial_id: str, spec: TrialSpec
     ) -> None:
         store.start(trial_id)
-        task = self.tasks[spec.task_id]
-        judges: list[Judge] = [build(j) for j in self.spec.judges]
-        ctx = TrialContext(self.clients[spec.model], self.provider, judges, self.spec.budget,
-                           spec.seed, self.prices[spec.model], pool)  # fmt: skip
+        task, ctx = self.tasks[spec.task_id], self._context(spec, pool)
         started = time.monotonic()
+        trajectory = await _attempt(spec, lambda: build(spec.strategy).solve(task, ctx))
+        self._record(store, trial_id, spec, trajectory, time.monotonic() - started)
+
+    async def _run_group(
+        self,
+        store: Store,
+        pool: SandboxPool,
+        gate: asyncio.Semaphore,
+        advance: Callable[[], None],
+        members: list[tuple[str, TrialSpec]],
+        status: dict[str, str],
+    ) -> None:
+        """A shared-budget group: probe every unfinished task, share out the budget (what
+        finished trials of the group spent included), then finish each task."""
+        strategy: SharedBudget = build(members[0][1].strategy)
+        finished = [load(self.out / "trajectories" / f"{i}.json.gz")
+                    for i, _ in members if status.get(i) in DONE]  # fmt: skip
+        todo = dict((i, s) for i, s in members if status.get(i) not in DONE)
+        probes: dict[str, Probe] = {}
+        seconds: dict[str, float] = {}
+
+        async def probe(trial_id: str, spec: TrialSpec) -> None:
+            async with gate:
+                store.start(trial_id)
+                task, ctx = self.tasks[spec.task_id], self._context(spec, pool)
+                started = time.monotonic()
+                try:
+                    probes[trial_id] = await strategy.probe(task, ctx)
+                except Exception as exc:  # this trial fails; the group goes on without it
+                    self._record(store, trial_id, spec, _failed(spec, exc),
+                                 time.monotonic() - started)  # fmt: skip
+                    advance()
+                seconds[trial_id] = time.monotonic() - started
+
+        async def finish(trial_id: str, extra: int) -> None:
+            async with gate:
+                spec = todo[trial_id]
+                task, ctx = self.tasks[spec.task_id], self._context(spec, pool)
+                started = time.monotonic()
+                trajectory = await _attempt(
+                    spec, lambda: strategy.finish(task, ctx, probes[trial_id], extra)
+                )
+                spent = seconds[trial_id] + time.monotonic() - started  # not the wait between
+                self._record(store, trial_id, spec, trajectory, spent)
+                advance()
+
+        await asyncio.gather(*(probe(i, s) for i, s in todo.items()))
+        ids = [i for i in todo if i in probes]
         try:
-            trajectory = await build(spec.strategy).solve(task, ctx)
-        except Exception as exc:  # a broken environment or plug-in fails the trial, not the run
-            error = "".join(traceback.format_exception(exc)).strip()  # the traceback, for repair
-            trajectory = Trajectory(
-                task_id=task.id,
-                model=spec.model,
-                seed=spec.seed,
-                strategy=spec.strategy,
-                status="error",
-                error=error,
-            )
+            shares = strategy.share([probes[i] for i in ids], finished)
+            if len(shares) != len(ids):
+                raise ValueError(f"share() gave {len(shares)} shares for {len(ids)} probes")
+        except Exception as exc:  # a broken plug-in fails the group's trials, not the campaign
+            for i in ids:
+                self._record(store, i, todo[i], _failed(todo[i], exc), seconds[i])
+                advance()
+            return
+        await asyncio.gather(*(finish(i, extra) for i, extra in zip(ids, shares, strict=True)))
+
+    def _context(self, spec: TrialSpec, pool: SandboxPool) -> TrialContext:
+        judges: list[Judge] = [build(j) for j in self.spec.judges]
+        return TrialContext(self.clients[spec.model], self.provider, judges, self.spec.budget,
+                            spec.seed, self.prices[spec.model], pool)  # fmt: skip
+
+    def _record(
+        self, store: Store, trial_id: str, spec: TrialSpec, trajectory: Trajectory, seconds: float
+    ) -> None:
+        """Writes the trajectory, then its row (the file first: see docs/campaigns.md)."""
         trajectory.trial_id = trial_id
-        trajectory.duration_s = time.monotonic() - started
+        trajectory.duration_s = seconds
         save(trajectory, self.out / "trajectories" / f"{trial_id}.json.gz")
         scores = trajectory.scores
         primary = scores[0] if scores and not scores[0].missing else None  # missing: no verdict
@@ -198,6 +266,27 @@ class Campaign:
             wall_s=trajectory.duration_s,
             error=trajectory.error,
         )
+
+
+async def _attempt(spec: TrialSpec, run: Callable[[], Awaitable[Trajectory]]) -> Trajectory:
+    """The trajectory `run` makes; a broken environment or plug-in fails the trial, not the
+    campaign."""
+    try:
+        return await run()
+    except Exception as exc:
+        return _failed(spec, exc)
+
+
+def _failed(spec: TrialSpec, exc: Exception) -> Trajectory:
+    """An error trajectory that keeps the whole traceback, for repair."""
+    return Trajectory(
+        task_id=spec.task_id,
+        model=spec.model,
+        seed=spec.seed,
+        strategy=spec.strategy,
+        status="error",
+        error="".join(traceback.format_exception(exc)).strip(),
+    )
 
 
 class _Progress:

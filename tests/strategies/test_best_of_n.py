@@ -26,14 +26,15 @@ from strategies.best_of_n import BestOfN, sample_seed
 TRIALS = 30
 
 
-def make_task(root: Path, *, question: bool) -> Task:
+def make_task(root: Path, *, question: bool, difficulty: str = "medium", name: str = "") -> Task:
     """Three oracle steps; a question (answer 42) or a file to leave behind."""
-    folder = root / ("question" if question else "file")
+    folder = root / (name or ("question" if question else "file"))
     for sub in ("solution", "tests"):
         (folder / sub).mkdir(parents=True)
-    (folder / "task.toml").write_text(f'difficulty = "medium"\n[agent]\nwants_answer = '
+    (folder / "task.toml").write_text(f'difficulty = "{difficulty}"\n[agent]\nwants_answer = '
                                       f'{"true" if question else "false"}\n')  # fmt: skip
-    (folder / "instruction.md").write_text("Double the number in n.txt and report it.")
+    (folder / "instruction.md").write_text("Double the number in n.txt and report it." +
+                                           (f" ({name})" if name else ""))  # fmt: skip
     last = "echo $(( $(cat n.txt) * 2 ))" if question else "echo $(( $(cat n.txt) * 2 )) > out"
     (folder / "solution" / "solve.sh").write_text(f"echo 20 > n.txt\n\necho 21 > n.txt\n\n{last}\n")
     check = '[ "$(cat "$AGENTLAB_ANSWER_FILE")" = 42 ]' if question else '[ "$(cat out)" = 42 ]'
