@@ -21,6 +21,7 @@ STRATEGIES = [
     f'best_of_n:n=2,select=tournament,judge="llm_judge:model={JUDGE},mode=pairwise"',
     "best_of_n:n=2,select=oracle",
     "adaptive:budget=3,probe=2",
+    "adaptive:budget=3,probe=2,select=oracle,scope=campaign",
     f'refine:judge="checklist:model={JUDGE}",rounds=2',
     "beam:value_model=sim/0.9,width=1,expand=2,budget_tokens=4000",
     "mcts:value_model=sim/0.9,simulations=2,expand=2",
