@@ -31,10 +31,10 @@ class SandboxPool:
     """Keeps `size` started sandboxes per spec in use; a lent sandbox is never reused.
 
     Reuse would leak one trial's changes into the next, so closing a lent sandbox hands it back
-    and the pool destroys it in the background: the caller does not wait. When the last
-    sandbox lent for a spec comes back, the pool starts replacements in the background, a few
-    at a time; not sooner, because starting sandboxes while a search runs takes the CPU the
-    search needs.
+    and the pool destroys it in the background: the caller does not wait. Destroying and
+    starting sandboxes takes the CPU a running search needs, so both wait for a quiet moment:
+    a sandbox handed back waits (up to `size` of them per spec) until none of its spec is lent
+    out, and then the pool destroys the waiting ones and starts replacements, a few at a time.
     Warm sandboxes are kept for the specs in use: acquiring for one spec retires the warm
     sandboxes of specs with none lent out. Everything the pool made is removed on close()
     (which waits for every background close), at interpreter exit and on SIGTERM/SIGINT/SIGHUP;
@@ -48,6 +48,7 @@ class SandboxPool:
         self.size = size
         self._warm: dict[SandboxSpec, list[Sandbox]] = defaultdict(list)
         self._lent: dict[Sandbox, SandboxSpec] = {}
+        self._returned: dict[SandboxSpec, list[Sandbox]] = defaultdict(list)  # to destroy
         self._refills: dict[SandboxSpec, asyncio.Task[None]] = {}
         self._closing: dict[asyncio.Task[None], Sandbox] = {}
         self._closed = False
@@ -94,17 +95,21 @@ class SandboxPool:
         self._closed = True
         await self.idle()  # not cancelled: a sandbox created at that moment would be lost
         everything = [s for group in self._warm.values() for s in group] + list(self._lent)
+        everything += [s for group in self._returned.values() for s in group]
         self._warm.clear()
         self._lent.clear()
+        self._returned.clear()
         await asyncio.gather(*(_close_logged(s) for s in everything))
         self._uninstall()
 
     def terminate(self) -> None:
         """Synchronous cleanup for exit and signal handlers."""
         everything = [s for group in self._warm.values() for s in group] + list(self._lent)
+        everything += [s for group in self._returned.values() for s in group]
         everything += self._closing.values()
         self._warm.clear()
         self._lent.clear()
+        self._returned.clear()
         for sandbox in everything:
             try:
                 sandbox.terminate()
@@ -135,10 +140,16 @@ class SandboxPool:
             return  # handed back already, or the pool closed it
         if self._closed:
             await _close_logged(sandbox)  # nobody would wait for a background close any more
-        else:
-            self._destroy(sandbox)
-            if spec not in self._lent.values():
-                self._refill(spec)
+            return
+        returned = self._returned[spec]
+        returned.append(sandbox)
+        if spec not in self._lent.values():  # quiet: clear up and top up now
+            for done in returned:
+                self._destroy(done)
+            returned.clear()
+            self._refill(spec)
+        elif len(returned) > self.size:
+            self._destroy(returned.pop(0))
 
     def _destroy(self, sandbox: Sandbox) -> None:
         """Closes `sandbox` in the background; close() and idle() wait for it."""

@@ -49,6 +49,23 @@ async def test_acquire_takes_a_warm_sandbox_and_refills(spec: SandboxSpec) -> No
     assert pool._warm == {} or all(not v for v in pool._warm.values())
 
 
+async def test_sandboxes_handed_back_wait_until_none_of_their_spec_is_lent(
+    spec: SandboxSpec,
+) -> None:
+    """Destroying them while a search still runs would take the CPU the search needs."""
+    async with SandboxPool(LocalProvider(), size=2) as pool:
+        lent = [await pool.acquire(spec) for _ in range(4)]
+        for sandbox in lent[:3]:
+            await sandbox.close()
+        await pool.idle()
+        exists = [os.path.exists(s.root) for s in lent]
+        assert exists == [False, True, True, True]  # at most `size` wait; the oldest went
+        await lent[3].close()  # the last one lent: now the pool clears up
+        await pool.idle()
+        assert not any(os.path.exists(s.root) for s in lent)
+        assert len(pool._warm[spec]) == 2
+
+
 async def test_close_removes_lent_and_warm_sandboxes(spec: SandboxSpec) -> None:
     pool = SandboxPool(LocalProvider(), size=1)
     await pool.warm(spec)
