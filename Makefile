@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/images.py --skip-base
 	$(BIN)/python bench/swebench_eval.py
 	$(BIN)/python bench/strategies.py
+	$(BIN)/python bench/dag.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
