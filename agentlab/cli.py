@@ -109,7 +109,8 @@ def cmd_serve_sim(args: argparse.Namespace) -> int:
     from agentlab.models.sim_server import SimServer
 
     faults = Faults(rate_limit=args.rate_limit, server_error=args.server_error,
-                    timeout=args.timeout_fault, malformed_json=args.malformed_json)  # fmt: skip
+                    timeout=args.timeout_fault, malformed_json=args.malformed_json,
+                    disconnect=args.disconnect)  # fmt: skip
     latency = Latency(*parse_sim_latency(args.latency))
     server = SimServer(args.host, args.port, latency, faults)
     print(f"serving sim/<skill> at {server.base_url} (Ctrl-C stops)", flush=True)
@@ -230,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--latency", default=os.environ.get("AGENTLAB_SIM_LATENCY", "zero"),
                    help="zero, realistic, or TTFT_S,TOKENS_PER_S (default: the "
                    "AGENTLAB_SIM_LATENCY setting)")  # fmt: skip
-    for name in ("rate-limit", "server-error", "timeout-fault", "malformed-json"):
+    for name in ("rate-limit", "server-error", "timeout-fault", "malformed-json", "disconnect"):
         p.add_argument(f"--{name}", type=float, default=0.0, metavar="P",
                        help=f"probability of a {name.replace('-', ' ')} per call")  # fmt: skip
     p.set_defaults(handler=cmd_serve_sim)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from agentlab.types import Completion, Message
@@ -23,7 +23,15 @@ class ModelError(RuntimeError):
 
 
 class ModelClient(Protocol):
-    """Answers chat calls; one async method so a closure can be a model (DESIGN §3)."""
+    """Answers chat calls; one async method so a closure can be a model (DESIGN §3).
+
+    With `on_text`, the client hands over the assistant's text as it is generated: it calls
+    `on_text` with each non-empty piece, in order, and the pieces joined equal the returned
+    message's content. Streaming is of one choice, so `n` must be 1 (ValueError otherwise).
+    The full Completion, usage included, is still returned at the end. A failure after text
+    was handed over raises a ModelError with `retryable=False`: a silent retry would hand over
+    a second answer on top of the first, so only the receiver can decide to start over.
+    """
 
     name: str
 
@@ -38,4 +46,5 @@ class ModelClient(Protocol):
         seed: int | None = None,
         stop: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
+        on_text: Callable[[str], None] | None = None,
     ) -> Completion: ...

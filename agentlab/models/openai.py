@@ -4,6 +4,8 @@ One class serves api.openai.com, vLLM, Ollama and llama.cpp's server through the
 `openai` SDK. The SDK's own retries are off: `call_with_retries` (limits.py) retries under the
 endpoint's shared rate and concurrency limits instead. The API key comes from OPENAI_API_KEY
 only, is handed to the SDK and kept nowhere else, and is redacted from every error message.
+With `on_text` the answer is streamed, and its chunks are put back together into the chat
+completion the same call would have returned unstreamed.
 """
 
 from __future__ import annotations
@@ -11,13 +13,15 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Sequence
-from typing import Literal, cast
+from collections.abc import AsyncGenerator, Callable, Sequence
+from contextlib import aclosing
+from typing import Any, Literal, cast
 
 import openai
 from openai.types.chat import (
     ChatCompletion,
     ChatCompletionAssistantMessageParam,
+    ChatCompletionChunk,
     ChatCompletionMessage,
     ChatCompletionMessageFunctionToolCallParam,
     ChatCompletionMessageParam,
@@ -103,30 +107,42 @@ class OpenAIModel:
         seed: int | None = None,
         stop: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
+        on_text: Callable[[str], None] | None = None,
     ) -> Completion:
-        """One chat completion with `n` choices; latency covers queueing and retries."""
+        """One chat completion with `n` choices; latency covers queueing and retries.
+
+        With `on_text` the answer streams (one choice: n > 1 is a ValueError) and each piece
+        of its text goes to `on_text` as it arrives. A failure before the first piece is
+        retried like any other. Once text was handed over it is not: a retry would hand over
+        a second answer on top of the first, so the failure is raised at once as a ModelError
+        with `retryable=False`, and the receiver decides whether to start over.
+        """
         if n < 1:
             raise ValueError(f"{self.name}: n must be >= 1, not {n}")
-        params = to_openai_messages(messages)
-        tool_params = cast(list[ChatCompletionToolUnionParam], list(tools or []))
+        if on_text is not None and n != 1:
+            raise ValueError(f"{self.name}: streaming (on_text) is of one choice, not n={n}")
         openai_dialect = self.dialect == "openai"
+        request: dict[str, Any] = {
+            "model": self.model,
+            "messages": to_openai_messages(messages),
+            "tools": cast(list[ChatCompletionToolUnionParam], list(tools or [])) or openai.omit,
+            "n": openai.omit if n == 1 else n,
+            "temperature": temperature,
+            "seed": openai.omit if seed is None else seed,
+            "stop": list(stop) if stop else openai.omit,
+            "max_tokens": openai.omit if max_tokens is None or openai_dialect else max_tokens,
+            "max_completion_tokens": (
+                max_tokens if max_tokens is not None and openai_dialect else openai.omit
+            ),
+            "metadata": openai.omit if metadata is None or openai_dialect else metadata,
+        }
 
         async def attempt() -> ChatCompletion:
+            if on_text is not None:
+                return await self._streamed(request, on_text)
             try:
-                return await self._sdk.chat.completions.create(
-                    model=self.model,
-                    messages=params,
-                    tools=tool_params or openai.omit,
-                    n=openai.omit if n == 1 else n,
-                    temperature=temperature,
-                    seed=openai.omit if seed is None else seed,
-                    stop=list(stop) if stop else openai.omit,
-                    max_tokens=openai.omit if max_tokens is None or openai_dialect else max_tokens,
-                    max_completion_tokens=(
-                        max_tokens if max_tokens is not None and openai_dialect else openai.omit
-                    ),
-                    metadata=openai.omit if metadata is None or openai_dialect else metadata,
-                )
+                response: ChatCompletion = await self._sdk.chat.completions.create(**request)
+                return response
             except openai.OpenAIError as exc:
                 # `from None`: the SDK's exception carries the request, headers and all.
                 raise self._model_error(exc) from None
@@ -142,6 +158,43 @@ class OpenAIModel:
             shown = str(response)[:200] if isinstance(response, str) else f"{exc}"
             raise ModelError(
                 self._redact(f"{self.name}: the response is not a chat completion: {shown}")
+            ) from None
+
+    async def _streamed(
+        self, request: dict[str, Any], on_text: Callable[[str], None]
+    ) -> ChatCompletion:
+        """One streamed attempt, its text handed to `on_text`, its chunks put back together."""
+        chunks = _Chunks()
+        async with aclosing(self._text(request, chunks)) as pieces:
+            try:
+                async for piece in pieces:
+                    on_text(piece)
+            except ModelError as exc:
+                if not chunks.text:
+                    raise
+                reason = str(exc).removeprefix(f"{self.name}: ")
+                raise ModelError(
+                    f"{self.name}: the stream broke off after text was handed over, "
+                    f"so it is not retried: {reason}",
+                    status=exc.status,
+                ) from None
+        return chunks.response()
+
+    async def _text(self, request: dict[str, Any], chunks: _Chunks) -> AsyncGenerator[str, None]:
+        """Streams the request into `chunks`, yielding the text pieces as they arrive."""
+        try:
+            stream = await self._sdk.chat.completions.create(
+                **request, stream=True, stream_options={"include_usage": True}
+            )
+            async with stream:
+                async for chunk in stream:
+                    for piece in chunks.add(chunk):
+                        yield piece
+        except openai.OpenAIError as exc:
+            raise self._model_error(exc) from None
+        except (AttributeError, TypeError, ValueError) as exc:  # a chunk that is not one
+            raise ModelError(
+                self._redact(f"{self.name}: the stream is not of chat completion chunks: {exc}")
             ) from None
 
     async def aclose(self) -> None:
@@ -183,6 +236,59 @@ class OpenAIModel:
         if key and key != PLACEHOLDER_KEY:
             text = text.replace(key, "[redacted]")
         return text
+
+
+class _Chunks:
+    """One streamed choice put back together: `add` takes each chunk and returns its text
+    pieces; `response` is the chat completion the chunks amount to."""
+
+    def __init__(self) -> None:
+        self.model = ""
+        self.started = False  # a chunk with a choice arrived
+        self.text: list[str] = []
+        self.refusal = False  # the text is a refusal, not content
+        self.calls: dict[int, dict[str, str]] = {}
+        self.finish_reason: str | None = None
+        self.usage: CompletionUsage | None = None
+
+    def add(self, chunk: ChatCompletionChunk) -> list[str]:
+        self.model = chunk.model or self.model
+        self.usage = chunk.usage or self.usage
+        pieces: list[str] = []
+        for choice in chunk.choices:
+            self.started = True
+            delta = choice.delta
+            if delta.refusal:
+                self.refusal = True
+            pieces += [piece for piece in (delta.content, delta.refusal) if piece]
+            for call in delta.tool_calls or []:
+                part = self.calls.setdefault(call.index, {"id": "", "name": "", "arguments": ""})
+                part["id"] = part["id"] or call.id or ""
+                if call.function is not None:
+                    part["name"] = part["name"] or call.function.name or ""
+                    part["arguments"] += call.function.arguments or ""
+            self.finish_reason = choice.finish_reason or self.finish_reason
+        self.text += pieces
+        return pieces
+
+    def response(self) -> ChatCompletion:
+        text = "".join(self.text) if self.text else None
+        calls = [
+            {"id": call["id"] or None, "type": "function",
+             "function": {"name": call["name"], "arguments": call["arguments"]}}
+            for _, call in sorted(self.calls.items())
+        ]  # fmt: skip
+        message = {
+            "role": "assistant",
+            "content": None if self.refusal else text,
+            "refusal": text if self.refusal else None,
+            "tool_calls": calls,
+        }
+        choices = [{"index": 0, "message": message, "finish_reason": self.finish_reason}]
+        return ChatCompletion.construct(
+            id="", object="chat.completion", created=0, model=self.model,
+            choices=choices if self.started else [], usage=self.usage,
+        )  # fmt: skip
 
 
 def _provider_message(exc: openai.APIStatusError) -> str:

@@ -7,7 +7,7 @@ naming the call and the message, instead of quietly answering something that no 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,14 @@ class ReplayModel:
     def from_file(cls, path: Path) -> ReplayModel:
         return cls(load(path))
 
-    async def complete(self, messages: Sequence[Message], **_: Any) -> Completion:
+    async def complete(
+        self,
+        messages: Sequence[Message],
+        *,
+        on_text: Callable[[str], None] | None = None,
+        **_: Any,
+    ) -> Completion:
+        """The next recorded answer; a stream of it is one piece, the whole text."""
         call = self.calls + 1
         if self.calls >= len(self.positions):
             raise ReplayMismatch(
@@ -58,6 +65,8 @@ class ReplayModel:
         self.calls += 1
         usage = self.usages[call - 1] if call - 1 < len(self.usages) else Usage()
         message = self.trajectory.messages[position]
+        if on_text is not None and message.content:
+            on_text(message.content)
         return Completion(model=self.name, choices=[Choice(message=message)], usage=usage)
 
 

@@ -21,7 +21,9 @@ instead.
 Outputs are a pure function of the request, so the same call gives the same answer in-process
 and through `agentlab serve-sim`. Usage is reported like a provider's (about 4 characters a
 token; the prompt up to the last assistant message counts as cached). Latency follows
-time-to-first-token plus tokens per second, zero unless configured.
+time-to-first-token plus tokens per second, zero unless configured. Asked to stream
+(`on_text`), it hands its text over a few tokens at a time, each piece when its tokens would
+have been generated.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import random
 import re
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -48,6 +50,7 @@ DIFFICULTY_WEIGHT = {"easy": 0.5, "medium": 1.0, "hard": 1.5}
 # the same seed takes the same path in every run and on every backend
 EXPLORE = ("ls", "ls -R | head -50", "find . -maxdepth 2 -type f | sort | head -50")
 _CHARS_PER_TOKEN = 4
+_PIECE = re.compile(r"[^\n]{1,16}\n?|\n")  # about 4 tokens; a line's end ends a piece
 _OUTPUT_MARKER = re.compile(r"\n?\[(exit code|stderr|timed out|output truncated)[^\n]*\]", re.I)
 
 
@@ -58,7 +61,7 @@ class Latency:
     ttft_s: float = 0.0
     tokens_per_s: float = 0.0
 
-    def seconds(self, completion_tokens: int) -> float:
+    def seconds(self, completion_tokens: float) -> float:
         rate = completion_tokens / self.tokens_per_s if self.tokens_per_s else 0.0
         return self.ttft_s + rate
 
@@ -71,15 +74,20 @@ class Faults:
     server_error: float = 0.0  # 500
     timeout: float = 0.0  # no answer in time
     malformed_json: float = 0.0  # a tool call whose arguments are not valid JSON
+    disconnect: float = 0.0  # the connection drops: after the first piece when streaming
 
     def draw(self, rng: random.Random) -> str | None:
         roll = rng.random()
-        for name in ("rate_limit", "server_error", "timeout", "malformed_json"):
+        for name in ("rate_limit", "server_error", "timeout", "malformed_json", "disconnect"):
             p = float(getattr(self, name))
             if roll < p:
                 return name
             roll -= p
         return None
+
+
+class Disconnect(ModelError):
+    """The injected `disconnect` fault: serve-sim drops the connection instead of answering."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +138,11 @@ def _parses(code: str) -> bool:
     return check.returncode == 0 and not check.stderr
 
 
+def pieces(text: str) -> list[str]:
+    """`text` as the sim streams it: pieces of about 4 tokens, none across a line's end."""
+    return _PIECE.findall(text)
+
+
 def count_tokens(text: str) -> int:
     return max(1, (len(text) + _CHARS_PER_TOKEN - 1) // _CHARS_PER_TOKEN) if text else 0
 
@@ -166,7 +179,10 @@ class SimModel:
         seed: int | None = None,
         stop: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
+        on_text: Callable[[str], None] | None = None,
     ) -> Completion:
+        if on_text is not None and n != 1:
+            raise ValueError(f"{self.name}: streaming (on_text) is of one choice, not n={n}")
         started = time.monotonic()
         self.calls += 1  # faults are transient: a retried call draws again
         fault = self.faults.draw(_rng(seed, messages, f"fault{self.calls}"))
@@ -176,6 +192,8 @@ class SimModel:
             raise ModelError("sim: internal error", retryable=True, status=500)
         if fault == "timeout":
             raise ModelError("sim: timed out", retryable=True)
+        if fault == "disconnect" and on_text is None:
+            raise Disconnect("sim: the connection dropped", retryable=True)
         task_dir = (metadata or {}).get("task_dir")
         if not task_dir:
             raise ModelError("sim: metadata['task_dir'] must name the task the sim plays")
@@ -198,13 +216,32 @@ class SimModel:
         prompt = sum(count_tokens(_text(m)) for m in messages)
         cached = sum(count_tokens(_text(m)) for m in messages[: _last_assistant(messages)])
         completion = sum(count_tokens(_text(c.message)) for c in choices)
-        await asyncio.sleep(self.latency.seconds(completion))
+        wait_s = self.latency.seconds(completion)
+        if on_text is not None:
+            text = choices[0].message.content or ""
+            wait_s -= await self._stream(text, on_text, cut=fault == "disconnect")
+        await asyncio.sleep(wait_s)
         return Completion(
             model=self.name,
             choices=choices,
             usage=Usage(prompt_tokens=prompt, completion_tokens=completion, cached_tokens=cached),
             latency_s=time.monotonic() - started,
         )
+
+    async def _stream(self, text: str, on_text: Callable[[str], None], *, cut: bool) -> float:
+        """Hands `text` over piece by piece, each when its last token would have been
+        generated; returns the seconds waited. `cut`: the connection drops after one piece."""
+        waited, generated = 0.0, 0
+        for piece in pieces(text)[:1] if cut else pieces(text):
+            generated += len(piece)
+            due = self.latency.seconds(generated / _CHARS_PER_TOKEN)
+            if due > waited:
+                await asyncio.sleep(due - waited)
+                waited = due
+            on_text(piece)
+        if cut:
+            raise Disconnect("sim: the connection dropped mid-answer", retryable=not text)
+        return waited
 
     def _choose(
         self,

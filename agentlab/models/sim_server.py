@@ -3,7 +3,12 @@
 A threading stdlib HTTP server on loopback: POST /v1/chat/completions (tools, n, seed,
 metadata, usage with cached tokens) and GET /v1/models. Model names are `sim/<skill>` or
 `<skill>`. Faults the simulator injects come back as real HTTP errors (429 with Retry-After,
-500), a response that arrives after the client gave up, or malformed tool-call JSON.
+500), a response that arrives after the client gave up, a dropped connection, or malformed
+tool-call JSON.
+
+`stream: true` (one choice) answers with server-sent `chat.completion.chunk` events, the text
+sent as the simulator generates it, then tool calls, the finish reason, the usage chunk when
+`stream_options.include_usage` asks for it, and `[DONE]`.
 """
 
 from __future__ import annotations
@@ -19,8 +24,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from agentlab.models.base import ModelError
-from agentlab.models.sim import Faults, Latency, SimModel, parse_skill
-from agentlab.types import Completion, Message, ToolCall
+from agentlab.models.sim import Disconnect, Faults, Latency, SimModel, parse_skill, pieces
+from agentlab.types import Completion, Message, ToolCall, Usage
 
 TIMEOUT_FAULT_DELAY_S = 30.0  # long past any sane client timeout, yet bounded
 MAX_BODY = 32 << 20
@@ -92,20 +97,79 @@ def to_wire(completion: Completion) -> dict[str, Any]:
             ]  # fmt: skip
         choices.append({"index": index, "message": message,
                         "finish_reason": choice.finish_reason})  # fmt: skip
-    usage = completion.usage
     return {
         "id": f"chatcmpl-{uuid.uuid4().hex[:24]}",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": completion.model,
         "choices": choices,
-        "usage": {
-            "prompt_tokens": usage.prompt_tokens,
-            "completion_tokens": usage.completion_tokens,
-            "total_tokens": usage.prompt_tokens + usage.completion_tokens,
-            "prompt_tokens_details": {"cached_tokens": usage.cached_tokens},
-        },
+        "usage": _usage(completion.usage),
     }
+
+
+def _usage(usage: Usage) -> dict[str, Any]:
+    return {
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "total_tokens": usage.prompt_tokens + usage.completion_tokens,
+        "prompt_tokens_details": {"cached_tokens": usage.cached_tokens},
+    }
+
+
+class _EventStream:
+    """One choice as `chat.completion.chunk` server-sent events in a chunked HTTP body,
+    opened by the first event, so a fault raised before any text can still be an HTTP error."""
+
+    def __init__(self, handler: _Handler, model: str, *, include_usage: bool) -> None:
+        self.handler = handler
+        self.model = model
+        self.include_usage = include_usage
+        self.id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
+        self.created = int(time.time())
+        self.opened = False
+
+    def text(self, piece: str) -> None:
+        self._delta({"content": piece})
+
+    def finish(self, completion: Completion) -> None:
+        """The tool calls (arguments in pieces), the finish reason, the usage, `[DONE]`."""
+        choice = completion.choices[0]
+        for index, call in enumerate(choice.message.tool_calls):
+            first, *rest = pieces(call.arguments) or [""]
+            function = {"name": call.name, "arguments": first}
+            head = {"index": index, "id": call.id, "type": "function", "function": function}
+            self._delta({"tool_calls": [head]})
+            for piece in rest:
+                self._delta({"tool_calls": [{"index": index, "function": {"arguments": piece}}]})
+        self._chunk([{"index": 0, "delta": {}, "finish_reason": choice.finish_reason}])
+        if self.include_usage:
+            self._chunk([], usage=_usage(completion.usage))
+        self._write(b"data: [DONE]\n\n")
+        self._write(b"")  # the chunked body's last chunk
+
+    def _delta(self, delta: dict[str, Any]) -> None:
+        self._chunk([{"index": 0, "delta": delta, "finish_reason": None}])
+
+    def _chunk(self, choices: list[dict[str, Any]], usage: dict[str, Any] | None = None) -> None:
+        if not self.opened:
+            self.opened = True
+            handler = self.handler
+            handler.send_response(200)
+            handler.send_header("Content-Type", "text/event-stream")
+            handler.send_header("Cache-Control", "no-cache")
+            handler.send_header("Transfer-Encoding", "chunked")
+            handler.end_headers()
+            self._delta({"role": "assistant", "content": ""})
+        payload: dict[str, Any] = {"id": self.id, "object": "chat.completion.chunk",
+                                   "created": self.created, "model": self.model,
+                                   "choices": choices}  # fmt: skip
+        if self.include_usage:
+            payload["usage"] = usage
+        self._write(f"data: {json.dumps(payload)}\n\n".encode())
+
+    def _write(self, data: bytes) -> None:
+        self.handler.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.handler.wfile.flush()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -136,13 +200,26 @@ class _Handler(BaseHTTPRequestHandler):
         except (ValueError, KeyError, TypeError) as exc:
             self._error(400, f"bad request: {exc}", "invalid_request_error")
             return
+        n = int(body.get("n") or 1)
+        stream = None
+        if body.get("stream"):
+            if n != 1:
+                self._error(400, f"serve-sim streams one choice, not n={n}",
+                            "invalid_request_error")  # fmt: skip
+                return
+            include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+            stream = _EventStream(self, model.name, include_usage=include_usage)
         try:
             completion = asyncio.run(model.complete(
-                messages, tools=body.get("tools"), n=int(body.get("n") or 1),
+                messages, tools=body.get("tools"), n=n,
                 temperature=float(body.get("temperature") or 0.0),
                 max_tokens=body.get("max_tokens"), seed=body.get("seed"),
                 stop=body.get("stop"), metadata=body.get("metadata"),
+                on_text=stream.text if stream else None,
             ))  # fmt: skip
+        except (Disconnect, OSError):  # the fault, or a client that went away mid-stream
+            self.close_connection = True  # no answer, or a body cut short
+            return
         except ModelError as exc:
             if exc.status == 429:
                 self._error(429, str(exc), "rate_limit_exceeded",
@@ -155,7 +232,10 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._error(400, str(exc), "invalid_request_error")
             return
-        self._send(200, to_wire(completion))
+        if stream:
+            stream.finish(completion)
+        else:
+            self._send(200, to_wire(completion))
 
     def _error(self, status: int, message: str, code: str,
                headers: dict[str, str] | None = None) -> None:  # fmt: skip

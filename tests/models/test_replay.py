@@ -64,3 +64,12 @@ async def test_calls_beyond_the_recording_are_refused() -> None:
     model = ReplayModel(Trajectory(task_id="t", messages=[Message(role="user", content="hi")]))
     with pytest.raises(ReplayMismatch, match="call 1 was never made in the recording"):
         await model.complete([Message(role="user", content="hi")])
+
+
+async def test_a_streamed_replay_hands_over_the_whole_text_at_once() -> None:
+    answer = Message(role="assistant", content="1. bash('ls')\njoin()")
+    hi = [Message(role="user", content="hi")]
+    model = ReplayModel(Trajectory(task_id="t", messages=[*hi, answer]))
+    got: list[str] = []
+    done = await model.complete(hi, on_text=got.append)
+    assert got == [answer.content] and done.choices[0].message == answer
