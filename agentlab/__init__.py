@@ -18,6 +18,7 @@ from agentlab.models.base import ModelClient, ModelError
 from agentlab.models.registry import get_model, model_provider
 from agentlab.models.replay import ReplayMismatch, ReplayModel
 from agentlab.models.sim import SimModel
+from agentlab.planner import DagPlanner, PlanError, Scheduler, parse_plan, validate_plan
 from agentlab.registry import judge, strategy
 from agentlab.sandbox.base import Sandbox, SandboxProvider, SandboxSpec
 from agentlab.sandbox.docker import DockerProvider, DockerSandbox
@@ -61,6 +62,7 @@ __all__ = [
     "Completion",
     "Curve",
     "CurvePoint",
+    "DagPlanner",
     "DockerProvider",
     "DockerSandbox",
     "EnvironmentSpec",
@@ -75,6 +77,7 @@ __all__ = [
     "ModelClient",
     "ModelError",
     "PairwiseJudge",
+    "PlanError",
     "PluginSpec",
     "Preference",
     "Probe",
@@ -85,6 +88,7 @@ __all__ = [
     "SandboxPool",
     "SandboxProvider",
     "SandboxSpec",
+    "Scheduler",
     "Score",
     "SharedBudget",
     "SimModel",
@@ -118,6 +122,7 @@ __all__ = [
     "load_trajectory",
     "majority_vote_curve",
     "model_provider",
+    "parse_plan",
     "pass_at_k",
     "pass_at_k_curve",
     "register_importer",
@@ -125,6 +130,7 @@ __all__ = [
     "save_trajectory",
     "strategy",
     "tool",
+    "validate_plan",
     "validate_task",
     "validate_tasks",
     "verifier_agreement",

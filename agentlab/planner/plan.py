@@ -8,9 +8,11 @@
 
 A line is `N. tool(arguments)`. Arguments are literals (strings, numbers, true/false/null, lists,
 objects), positional or named, and `$N`, the output of node N. References are structural: `$2`
-as a value is a dependency, while "costs $2" is a string like any other. A `Thought:` line
+as a value is a dependency, while "costs $2" is a string like any other. Strings and references
+join with `+` (`"echo " + $1`), which is how an output goes into a command. A `Thought:` line
 belongs to the node after it; `join()` ends the plan. `PlanParser` takes the text as it arrives
-and yields each node the moment its line is complete, so a scheduler can start it at once.
+and yields each node the moment its line is complete, so a scheduler can start it at once; a
+line it cannot parse is kept in `errors` and the lines after it still count.
 """
 
 from __future__ import annotations
@@ -34,6 +36,14 @@ class Ref(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
     node: int = Field(alias="$ref")
+
+
+class Concat(BaseModel):
+    """Strings and references joined with `+`: the outputs go in as text when the node runs."""
+
+    model_config = ConfigDict(frozen=True)
+
+    parts: list[str | Ref]
 
 
 class PlanNode(BaseModel):
@@ -71,6 +81,8 @@ def refs(value: Any) -> Iterator[int]:
     """The nodes referenced anywhere inside an argument value."""
     if isinstance(value, Ref):
         yield value.node
+    elif isinstance(value, Concat):
+        yield from refs(value.parts)
     elif isinstance(value, dict):
         for item in value.values():
             yield from refs(item)
@@ -83,6 +95,8 @@ def parse_plan(text: str) -> Plan:
     """The whole plan in `text`; the first bad line raises PlanSyntaxError."""
     parser = PlanParser()
     nodes = [*parser.feed(text), *parser.close()]
+    if parser.errors:
+        raise parser.errors[0]
     return Plan(nodes=nodes, joined=parser.joined)
 
 
@@ -93,19 +107,25 @@ class PlanParser:
         self._pending = ""
         self._thought: str | None = None
         self.joined = False
+        self.errors: list[PlanSyntaxError] = []
 
     def feed(self, chunk: str) -> Iterator[PlanNode]:
         self._pending += chunk
         *lines, self._pending = self._pending.split("\n")
         for line in lines:
-            node = self._line(line)
-            if node is not None:
-                yield node
+            yield from self._parsed(line)
 
     def close(self) -> Iterator[PlanNode]:
         """The last line, when the text did not end with a newline."""
         line, self._pending = self._pending, ""
-        node = self._line(line)
+        yield from self._parsed(line)
+
+    def _parsed(self, line: str) -> Iterator[PlanNode]:
+        try:
+            node = self._line(line)
+        except PlanSyntaxError as exc:
+            self.errors.append(exc)
+            return
         if node is not None:
             yield node
 
@@ -189,6 +209,8 @@ def _value(line: str, node: ast.expr) -> Any:
         value = _value(line, node.operand)
         if isinstance(value, int | float) and not isinstance(value, bool):
             return -value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _joined(line, [_value(line, node.left), _value(line, node.right)])
     if isinstance(node, ast.List | ast.Tuple):
         return [_value(line, item) for item in node.elts]
     if isinstance(node, ast.Dict):
@@ -199,3 +221,19 @@ def _value(line: str, node: ast.expr) -> Any:
             result[key.value] = _value(line, item)
         return result
     raise PlanSyntaxError(line, f"unsupported argument {ast.unparse(node)!r}")
+
+
+def _joined(line: str, values: list[Any]) -> str | Concat:
+    """`a + b` of strings and references: a string when nothing is left to fill in."""
+    parts: list[str | Ref] = []
+    for value in values:
+        for part in value.parts if isinstance(value, Concat) else [value]:
+            if not isinstance(part, str | Ref):
+                raise PlanSyntaxError(line, "only strings and references join with +")
+            if isinstance(part, str) and parts and isinstance(parts[-1], str):
+                parts[-1] += part
+            else:
+                parts.append(part)
+    if all(isinstance(part, str) for part in parts):
+        return "".join(str(part) for part in parts)
+    return Concat(parts=parts)

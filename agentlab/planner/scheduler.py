@@ -17,7 +17,7 @@ from typing import Any, Literal
 import networkx as nx
 from pydantic import BaseModel, Field
 
-from agentlab.planner.plan import PlanNode, Ref
+from agentlab.planner.plan import Concat, PlanNode, Ref
 
 NodeStatus = Literal["done", "failed", "timeout", "cancelled"]
 NodeCall = Callable[[PlanNode, dict[str, Any]], Awaitable[str]]
@@ -29,6 +29,7 @@ class NodeResult(BaseModel):
 
     index: int
     tool: str
+    line: str = Field("", description="the plan line it came from")
     deps: list[int] = Field(default_factory=list)
     args: dict[str, Any] = Field(default_factory=dict, description="references resolved")
     status: NodeStatus
@@ -74,9 +75,11 @@ class Scheduler:
         self,
         nodes: Iterable[PlanNode] | AsyncIterable[PlanNode],
         done: Mapping[int, NodeResult] | None = None,
+        on_result: Callable[[NodeResult], None] | None = None,
     ) -> dict[int, NodeResult]:
         """Every node's result, in plan order. Nodes in `done` (a resumed plan's finished
-        ones) are not run again: their results stand."""
+        ones; read as each node arrives) are not run again: their results stand. `on_result`
+        hears of each result run here as it comes, e.g. to store it."""
         started = time.monotonic()
         futures: dict[int, asyncio.Future[NodeResult]] = {}
         loop = asyncio.get_running_loop()
@@ -87,7 +90,8 @@ class Scheduler:
                 if done and node.index in done:
                     future.set_result(done[node.index])
                 else:
-                    group.create_task(self._run(node, futures, started, future))
+                    finish = _finisher(future, on_result)
+                    group.create_task(self._run(node, futures, started, finish))
         return {index: future.result() for index, future in futures.items()}
 
     async def _run(
@@ -95,20 +99,20 @@ class Scheduler:
         node: PlanNode,
         futures: Mapping[int, asyncio.Future[NodeResult]],
         started: float,
-        future: asyncio.Future[NodeResult],
+        finish: Callable[[NodeResult], None],
     ) -> None:
         deps = sorted(node.deps)
-        base = {"index": node.index, "tool": node.tool, "deps": deps}
+        base = {"index": node.index, "tool": node.tool, "line": node.line, "deps": deps}
         missing = [d for d in deps if d not in futures]
         if missing:  # a plan validated first never gets here
             why = f"refers to ${missing[0]}, not in the plan"
-            future.set_result(NodeResult(**base, status="failed", output=why))
+            finish(NodeResult(**base, status="failed", output=why))
             return
         inputs = {d: await futures[d] for d in deps}  # event-driven: no polling
         failed = [r for r in inputs.values() if not r.ok]
         if failed and self.cancel_dependants:
             why = f"cancelled: ${failed[0].index} {failed[0].status}: {failed[0].output}"
-            future.set_result(NodeResult(**base, status="cancelled", output=why))
+            finish(NodeResult(**base, status="cancelled", output=why))
             return
         args = {key: _resolve(value, inputs) for key, value in node.args.items()}
         slot = self.slots.get(node.tool)
@@ -127,8 +131,8 @@ class Scheduler:
             if slot is not None:
                 slot.release()
         end = time.monotonic() - started
-        future.set_result(NodeResult(**base, args=args, status=status, output=output,
-                                     started_s=start, ended_s=end))  # fmt: skip
+        finish(NodeResult(**base, args=args, status=status, output=output, started_s=start,
+                          ended_s=end))  # fmt: skip
 
 
 def critical_path(results: Mapping[int, NodeResult]) -> tuple[float, list[int]]:
@@ -155,6 +159,17 @@ def makespan(results: Mapping[int, NodeResult]) -> float:
     )
 
 
+def _finisher(
+    future: asyncio.Future[NodeResult], on_result: Callable[[NodeResult], None] | None
+) -> Callable[[NodeResult], None]:
+    def finish(result: NodeResult) -> None:
+        if on_result is not None:
+            on_result(result)
+        future.set_result(result)
+
+    return finish
+
+
 async def _each(nodes: Iterable[PlanNode] | AsyncIterable[PlanNode]) -> AsyncIterable[PlanNode]:
     if isinstance(nodes, AsyncIterable):
         async for node in nodes:
@@ -168,6 +183,8 @@ def _resolve(value: Any, inputs: Mapping[int, NodeResult]) -> Any:
     """`value` with each reference replaced by that node's output text."""
     if isinstance(value, Ref):
         return inputs[value.node].output
+    if isinstance(value, Concat):
+        return "".join(_resolve(part, inputs) for part in value.parts)
     if isinstance(value, list):
         return [_resolve(item, inputs) for item in value]
     if isinstance(value, dict):

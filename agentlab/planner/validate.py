@@ -40,7 +40,7 @@ def validate_plan(plan: Plan, tools: Mapping[str, Tool]) -> nx.DiGraph[int]:
             problems.append(f"${node.index}: comes after ${last}; number nodes in order")
         last = max(last, node.index)
         graph.add_node(node.index, node=node)
-        problems += _check_call(node, tools)
+        problems += check_call(node, tools)
     for node in plan.nodes:
         for dep in sorted(node.deps):
             if dep not in graph:
@@ -78,7 +78,8 @@ def named_args(node: PlanNode, tool: Tool) -> dict[str, Any]:
     return named
 
 
-def _check_call(node: PlanNode, tools: Mapping[str, Tool]) -> list[str]:
+def check_call(node: PlanNode, tools: Mapping[str, Tool]) -> list[str]:
+    """What is wrong with the node's tool and its literal arguments (references pass)."""
     tool = tools.get(node.tool)
     if tool is None:
         known = ", ".join(sorted(tools)) or "none"

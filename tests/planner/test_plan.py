@@ -7,6 +7,7 @@ from typing import Annotated
 import pytest
 
 from agentlab.planner import (
+    Concat,
     PlanError,
     PlanParser,
     PlanSyntaxError,
@@ -60,6 +61,15 @@ def test_literals_of_every_kind_and_nested_references() -> None:
     assert node.deps == {7, 8}
 
 
+def test_strings_and_references_join_with_plus() -> None:
+    [node] = parse_plan('1. f(cmd="echo " + $1 + " and " + $2, s="a" + "b")').nodes
+    assert node.args == {"cmd": Concat(parts=["echo ", Ref(node=1), " and ", Ref(node=2)]),
+                         "s": "ab"}  # fmt: skip
+    assert node.deps == {1, 2}
+    with pytest.raises(PlanSyntaxError, match="only strings and references join with"):
+        parse_plan("1. f(x=1 + 2)")
+
+
 def test_the_parser_yields_each_node_when_its_line_completes() -> None:
     parser = PlanParser()
     assert list(parser.feed("1. search(query=")) == []
@@ -77,7 +87,7 @@ def test_the_parser_yields_each_node_when_its_line_completes() -> None:
         ("do the search", "expected `N. tool(arguments)`"),
         ("1. search(query=foo)", "unknown name 'foo' (strings need quotes)"),
         ("1. search(query=", "expected `N. tool(arguments)`"),
-        ("1. search(query=1+2)", "unsupported argument '1 + 2'"),
+        ("1. search(query=1-2)", "unsupported argument '1 - 2'"),
         ('1. search(**{"a": 1})', "** arguments are not allowed"),
     ],
 )

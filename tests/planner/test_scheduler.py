@@ -46,7 +46,7 @@ async def until(condition: Any) -> None:
     raise AssertionError("the condition never held")
 
 
-DIAMOND = "1. a()\n2. b(x=$1)\n3. c(x=$1)\n4. d(x=[$2, $3])\n5. e()"
+DIAMOND = '1. a()\n2. b(x=$1)\n3. c(x="in " + $1)\n4. d(x=[$2, $3])\n5. e()'
 
 
 async def test_a_node_starts_when_its_last_dependency_ends_not_when_a_wave_does() -> None:
@@ -64,7 +64,7 @@ async def test_a_node_starts_when_its_last_dependency_ends_not_when_a_wave_does(
     tools.gate(4).set()
     tools.gate(5).set()
     results = await run
-    assert results[4].args == {"x": ["out2(x=out1())", "out3(x=out1())"]}
+    assert results[4].args == {"x": ["out2(x=out1())", "out3(x=in out1())"]}
     for result in results.values():
         assert result.ok and result.started_s is not None
         assert all(result.started_s >= results[d].ended_s for d in result.deps)  # type: ignore[operator]
