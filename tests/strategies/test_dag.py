@@ -1,0 +1,100 @@
+"""The `dag` strategy: a plan's nodes run in the task's sandbox, outputs flow into commands,
+sub-tasks go to another strategy, and the verifier judges the joiner's answer. The model is a
+scripted fake of our ModelClient protocol: the simulated planner is not there yet."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentlab.agent import Limits
+from agentlab.registry import build, parse_spec
+from agentlab.sandbox.local import LocalProvider
+from agentlab.tasks import load_task
+from agentlab.trial import TrialContext
+from agentlab.types import Choice, Completion, Message, Task, ToolCall, Usage
+from judges.verifier import VerifierJudge
+
+PLAN = """Thought: both factors are independent; the product needs both.
+1. shell(command="echo 6")
+2. shell(command="echo 7 | tee seven.txt")
+3. shell(command="echo $((" + $1 + " * " + $2 + "))")
+4. solve(subtask="Say 42.")
+5. join()
+"""
+
+
+class Scripted:
+    """Planner: PLAN, line by line. Joiner: finishes with the product node's output. Policy
+    (the sub-task's react): submits "42"."""
+
+    name = "scripted"
+
+    def __init__(self) -> None:
+        self.roles: list[str] = []
+
+    async def complete(self, messages: Sequence[Message], *, on_text: Any = None,
+                       metadata: dict[str, str] | None = None, **_: Any) -> Completion:  # fmt: skip
+        role = (metadata or {}).get("role", "policy")
+        self.roles.append(role)
+        calls: list[ToolCall] = []
+        text = ""
+        if role == "planner":
+            text = PLAN
+            for line in text.splitlines(keepends=True):
+                if on_text is not None:
+                    on_text(line)
+        elif role == "joiner":
+            shown = messages[-1].content or ""
+            product = shown.split("3. shell -> done: ")[1].split("\n")[0]
+            text = json.dumps({"action": "finish", "answer": product})
+        else:
+            calls = [ToolCall(id="c1", name="submit", arguments='{"answer": "42"}')]
+        message = Message(role="assistant", content=text, tool_calls=calls)
+        return Completion(model=self.name, choices=[Choice(message=message)],
+                          usage=Usage(prompt_tokens=20, completion_tokens=10))  # fmt: skip
+
+
+def question(root: Path) -> Task:
+    folder = root / "product"
+    for sub in ("solution", "tests"):
+        (folder / sub).mkdir(parents=True)
+    (folder / "task.toml").write_text("[agent]\nwants_answer = true\n")
+    (folder / "instruction.md").write_text("What is 6 times 7?")
+    (folder / "solution" / "solve.sh").write_text("echo 42\n")
+    (folder / "tests" / "test.sh").write_text(
+        '[ "$(cat "$AGENTLAB_ANSWER_FILE")" = 42 ] && r=1 || r=0; '
+        'echo $r > "$AGENTLAB_VERIFIER_DIR/reward.txt"\n'
+    )
+    return load_task(folder)
+
+
+async def test_the_plan_runs_in_the_sandbox_and_the_joiners_answer_is_judged(
+    tmp_path: Path,
+) -> None:
+    model = Scripted()
+    ctx = TrialContext(model, LocalProvider(), [VerifierJudge()], Limits(max_steps=5), seed=3)
+    trial = await build(parse_spec("strategy", "dag")).solve(question(tmp_path), ctx)
+    assert trial.answer == "42" and trial.scores[0].passed and trial.end_reason == "submitted"
+    [plan] = [s for s in trial.steps if s.kind == "plan"]
+    nodes = {r["index"]: r for r in plan.outputs["results"]}
+    assert nodes[3]["args"] == {"command": "echo $((6 * 7))"} and nodes[3]["output"] == "42"
+    assert nodes[4]["output"] == "42" and len(trial.branches) == 1  # the sub-task's react
+    ran = [s for s in trial.steps if s.kind == "tool_call"]
+    assert len(ran) == 4
+    third = next(s for s in ran if s.inputs["node"] == 3)
+    assert all(third.started_s >= s.started_s + s.duration_s for s in ran
+               if s.inputs["node"] in (1, 2))  # fmt: skip
+    assert model.roles.count("planner") == 1 and model.roles.count("joiner") == 1
+    assert trial.usage.prompt_tokens == 20 * len(model.roles)  # planner, joiner, sub-task
+
+
+def test_bad_arguments_are_errors() -> None:
+    with pytest.raises(ValueError, match="max_replans=-1 must be >= 0"):
+        build(parse_spec("strategy", "dag:max_replans=-1"))
+    with pytest.raises(ValueError, match="unknown strategy 'nope'"):
+        build(parse_spec("strategy", "dag:sub_strategy=nope"))
