@@ -16,7 +16,7 @@ Because p is known, tests can check that strategies behave as theory says.
 
 A call whose `metadata["role"]` names a judge role (checklist writer, checklist judge,
 pointwise or pairwise judge, value model, test writer) is answered by agentlab.models.sim_judge
-instead.
+instead, and the DAG planner's roles (planner, joiner) by agentlab.models.sim_planner.
 
 Outputs are a pure function of the request, so the same call gives the same answer in-process
 and through `agentlab serve-sim`. Usage is reported like a provider's (about 4 characters a
@@ -205,6 +205,14 @@ class SimModel:
                 self._choose(oracle, messages, names, _rng(seed, messages, f"choice{i}"), fault)
                 for i in range(n)
             ]
+        elif role in ("planner", "joiner"):
+            from agentlab.models import sim_planner  # it builds on this module
+
+            choices = [
+                sim_planner.answer(role, oracle, messages, self.skill,
+                                   _rng(seed, messages, f"{role}{i}"))
+                for i in range(n)
+            ]  # fmt: skip
         else:
             from agentlab.models import sim_judge  # it builds on this module
 

@@ -311,7 +311,8 @@ class _NodeStore:
 
 def _shown(round_: Round) -> str:
     """A round as the planner and the joiner read it: each node's line, status and output."""
-    lines = [f"{r.index}. {r.tool} -> {r.status}: {r.output}" for r in round_.results]
+    lines = [f"{r.line or f'{r.index}. {r.tool}(...)'} -> {r.status}: {r.output}"
+             for r in round_.results]  # fmt: skip
     lines += [f"problem: {p}" for p in round_.problems]
     return "\n".join(lines) or "(nothing ran)"
 

@@ -101,7 +101,7 @@ async def test_a_plan_runs_its_independent_calls_together_and_the_joiner_finishe
     assert round_.results[2].args == {"x": "3", "y": "4"} and round_.results[2].output == "7"
     assert [u.role for u in outcome.usage] == ["planner", "planner"]
     joiner_prompt = model.calls["joiner"][0][-1].content or ""
-    assert "3. add -> done: 7" in joiner_prompt
+    assert "3. add(x=$1, y=$2) -> done: 7" in joiner_prompt
 
 
 async def test_nodes_run_while_the_plan_is_still_being_written() -> None:

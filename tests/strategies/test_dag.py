@@ -50,7 +50,7 @@ class Scripted:
                     on_text(line)
         elif role == "joiner":
             shown = messages[-1].content or ""
-            product = shown.split("3. shell -> done: ")[1].split("\n")[0]
+            product = shown.split(" + $2 + \"))\") -> done: ")[1].split("\n")[0]
             text = json.dumps({"action": "finish", "answer": product})
         else:
             calls = [ToolCall(id="c1", name="submit", arguments='{"answer": "42"}')]
