@@ -3,6 +3,7 @@
     dag                                   up to 2 replans, the tools' default concurrency
     dag:max_replans=1,concurrency=4       at most 4 calls of any one tool at once
     dag:sub_strategy="best_of_n:n=4"      what `solve` nodes run (default react)
+    dag:timeout=30,cancel_dependants=false   a node's limit; dependants of a failure still run
 
 The model plans tool calls in the task's sandbox (shell, read_file, write_file, str_replace,
 apply_patch) and `solve(subtask=...)`, which runs another registered strategy on a sub-task in a
@@ -53,12 +54,16 @@ class Dag:
     """Plans tool calls (and sub-task solves) as a DAG, runs them in parallel, joins, replans."""
 
     def __init__(self, max_replans: int = 2, concurrency: int | None = None,
-                 sub_strategy: str = "react") -> None:  # fmt: skip
+                 sub_strategy: str = "react", timeout: float = 300.0,
+                 cancel_dependants: bool = True) -> None:  # fmt: skip
         if max_replans < 0:
             raise ValueError(f"dag: max_replans={max_replans} must be >= 0")
         if concurrency is not None and concurrency < 1:
             raise ValueError(f"dag: concurrency={concurrency} must be >= 1")
+        if timeout <= 0:
+            raise ValueError(f"dag: timeout={timeout} must be > 0")
         self.max_replans, self.concurrency = max_replans, concurrency
+        self.timeout, self.cancel_dependants = timeout, cancel_dependants
         self.sub_strategy = parse_spec("strategy", sub_strategy)
         build(self.sub_strategy)  # an unknown strategy fails here, naming what exists
 
@@ -77,7 +82,9 @@ class Dag:
 
             limits = {name: self.concurrency for name in tools} if self.concurrency else {}
             planner = DagPlanner(ctx.model, tools, call, max_replans=self.max_replans,
-                                 seed=ctx.seed, scheduler={"concurrency": limits},
+                                 seed=ctx.seed,
+                                 scheduler={"concurrency": limits, "default_timeout": self.timeout,
+                                            "cancel_dependants": self.cancel_dependants},
                                  metadata={"task_id": task.id,
                                            "task_dir": str(task.path or "")})  # fmt: skip
             outcome = await planner.run(task.instruction)

@@ -34,8 +34,9 @@ class Scripted:
 
     name = "scripted"
 
-    def __init__(self) -> None:
+    def __init__(self, plan: str = PLAN) -> None:
         self.roles: list[str] = []
+        self.plan = plan
 
     async def complete(self, messages: Sequence[Message], *, on_text: Any = None,
                        metadata: dict[str, str] | None = None, **_: Any) -> Completion:  # fmt: skip
@@ -44,13 +45,13 @@ class Scripted:
         calls: list[ToolCall] = []
         text = ""
         if role == "planner":
-            text = PLAN
+            text = self.plan
             for line in text.splitlines(keepends=True):
                 if on_text is not None:
                     on_text(line)
         elif role == "joiner":
             shown = messages[-1].content or ""
-            product = shown.split(" + $2 + \"))\") -> done: ")[1].split("\n")[0]
+            product = shown.split(' + $2 + "))") -> done: ')[-1].split("\n")[0]
             text = json.dumps({"action": "finish", "answer": product})
         else:
             calls = [ToolCall(id="c1", name="submit", arguments='{"answer": "42"}')]
@@ -91,6 +92,29 @@ async def test_the_plan_runs_in_the_sandbox_and_the_joiners_answer_is_judged(
                if s.inputs["node"] in (1, 2))  # fmt: skip
     assert model.roles.count("planner") == 1 and model.roles.count("joiner") == 1
     assert trial.usage.prompt_tokens == 20 * len(model.roles)  # planner, joiner, sub-task
+
+
+HANGS = """1. shell(command="sleep 30")
+2. shell(command="echo after " + $1)
+3. shell(command="echo 42")
+4. join()
+"""
+
+
+@pytest.mark.parametrize("cancel", [True, False])
+async def test_a_hanging_node_times_out_and_its_dependants_follow_the_setting(
+    tmp_path: Path, cancel: bool
+) -> None:
+    ctx = TrialContext(Scripted(HANGS), LocalProvider(), [], Limits(max_steps=5), seed=0)
+    spec = f"dag:max_replans=0,timeout=0.5,cancel_dependants={str(cancel).lower()}"
+    trial = await build(parse_spec("strategy", spec)).solve(question(tmp_path), ctx)
+    [plan] = [s for s in trial.steps if s.kind == "plan"]
+    status = {r["index"]: (r["status"], r["output"]) for r in plan.outputs["results"]}
+    assert status[1] == ("timeout", "timed out after 0.5s") and status[3] == ("done", "42")
+    if cancel:
+        assert status[2][0] == "cancelled"
+    else:
+        assert status[2] == ("done", "after timed out after 0.5s")
 
 
 def test_bad_arguments_are_errors() -> None:
