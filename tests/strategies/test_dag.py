@@ -11,7 +11,10 @@ from typing import Any
 
 import pytest
 
+from agentlab import Campaign
 from agentlab.agent import Limits
+from agentlab.campaign.store import Store
+from agentlab.cli import main
 from agentlab.registry import build, parse_spec
 from agentlab.sandbox.local import LocalProvider
 from agentlab.tasks import load_task
@@ -122,3 +125,29 @@ def test_bad_arguments_are_errors() -> None:
         build(parse_spec("strategy", "dag:max_replans=-1"))
     with pytest.raises(ValueError, match="unknown strategy 'nope'"):
         build(parse_spec("strategy", "dag:sub_strategy=nope"))
+
+
+SUITE = Path(__file__).parents[2] / "environments" / "parallel_tools" / "tasks"
+PAIR = [SUITE / "city-density-pair", SUITE / "founder-home-currency"]
+
+
+def solved(out: Path) -> list[tuple[str, bool | None]]:
+    store = Store(out / "store.sqlite")
+    rows = store.rows()
+    store.close()
+    assert all(r.status == "finished" for r in rows), [r.error for r in rows]
+    return sorted((r.strategy, r.passed) for r in rows)
+
+
+async def test_dag_and_react_run_in_a_campaign_on_the_sim_from_python(tmp_path: Path) -> None:
+    tasks = [load_task(p) for p in PAIR]
+    await Campaign(tasks, ["dag", "react"], ["sim/1.0"], out=tmp_path, sandbox="local").run()
+    assert solved(tmp_path) == [("dag", True)] * 2 + [("react", True)] * 2
+
+
+def test_dag_runs_in_a_campaign_from_the_cli(tmp_path: Path) -> None:
+    args = ["run", "--tasks", *map(str, PAIR), "--model", "sim/0.7", "--strategy",
+            "dag:max_replans=3", "--out", str(tmp_path), "--sandbox", "local"]  # fmt: skip
+    assert main(args) == 0
+    outcomes = solved(tmp_path)
+    assert [s for s, _ in outcomes] == ["dag:max_replans=3"] * 2
