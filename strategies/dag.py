@@ -10,8 +10,8 @@ apply_patch) and `solve(subtask=...)`, which runs another registered strategy on
 sandbox of its own and gives its answer; the scheduler runs each call the moment its inputs are
 ready; the joiner finishes or replans. The result's answer is the joiner's, its workspace the
 task sandbox's, judged there. Each round is a `plan` step (the plan, its problems, every node
-with its status, output, start and end, the verdict); every planner, joiner and sub-task call
-counts in the trial's usage.
+with its status, output, start and end, the verdict, the critical path and the makespan);
+every planner, joiner and sub-task call counts in the trial's usage.
 """
 
 from __future__ import annotations
@@ -22,7 +22,14 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from agentlab.planner import DagPlanner, NodeResult, PlanNode, named_args
+from agentlab.planner import (
+    DagPlanner,
+    NodeResult,
+    PlanNode,
+    critical_path,
+    makespan,
+    named_args,
+)
 from agentlab.registry import build, parse_spec, strategy
 from agentlab.sandbox.base import Sandbox
 from agentlab.tools import Tool, ToolError, default_tools, tool
@@ -91,8 +98,12 @@ class Dag:
             steps = [Step(kind="model_call", inputs={"role": "planner"}, usage=u)
                      for u in outcome.usage]  # fmt: skip
             for number, round_ in enumerate(outcome.rounds):
+                results = {r.index: r for r in round_.results}
+                span, path = critical_path(results)
+                shape = {"critical_path": path, "critical_path_s": span,
+                         "makespan_s": makespan(results)}  # fmt: skip
                 steps.append(Step(kind="plan", inputs={"round": number},
-                                  outputs=round_.model_dump(mode="json")))  # fmt: skip
+                                  outputs=round_.model_dump(mode="json") | shape))  # fmt: skip
                 steps += [_tool_step(r) for r in round_.results if r.started_s is not None]
             trajectory = Trajectory(
                 task_id=task.id, strategy=self.spec,  # type: ignore[attr-defined]

@@ -86,6 +86,8 @@ async def test_the_plan_runs_in_the_sandbox_and_the_joiners_answer_is_judged(
     assert trial.answer == "42" and trial.scores[0].passed and trial.end_reason == "submitted"
     [plan] = [s for s in trial.steps if s.kind == "plan"]
     nodes = {r["index"]: r for r in plan.outputs["results"]}
+    assert plan.outputs["critical_path"] in ([1, 3], [2, 3], [4])  # chains of the DAG
+    assert 0 < plan.outputs["critical_path_s"] <= plan.outputs["makespan_s"]
     assert nodes[3]["args"] == {"command": "echo $((6 * 7))"} and nodes[3]["output"] == "42"
     assert nodes[4]["output"] == "42" and len(trial.branches) == 1  # the sub-task's react
     ran = [s for s in trial.steps if s.kind == "tool_call"]
