@@ -88,6 +88,31 @@ def make_file_task(tmp_path: Path) -> Callable[..., Task]:
     return make
 
 
+PRODUCT_PLAN = """Thought: two factors, then the product.
+1. shell(command="echo 6")
+2. shell(command="echo 7")
+3. shell(command="echo $((" + $1 + " * " + $2 + "))")
+4. join()
+"""
+
+
+@pytest.fixture
+def product_task(tmp_path: Path) -> Task:
+    """A question (6 times 7) whose oracle is three steps, also as a plan (PRODUCT_PLAN)."""
+    folder = tmp_path / "product"
+    for sub in ("solution", "tests"):
+        (folder / sub).mkdir(parents=True)
+    (folder / "task.toml").write_text("[agent]\nwants_answer = true\n")
+    (folder / "instruction.md").write_text("What is 6 times 7? Find each factor with a command.")
+    (folder / "solution" / "solve.sh").write_text("echo 6\n\necho 7\n\necho $((6 * 7))\n")
+    (folder / "solution" / "plan.txt").write_text(PRODUCT_PLAN)
+    (folder / "tests" / "test.sh").write_text(
+        '[ "$(cat "$AGENTLAB_ANSWER_FILE")" = 42 ] && r=1 || r=0; '
+        'echo $r > "$AGENTLAB_VERIFIER_DIR/reward.txt"\n'
+    )
+    return load_task(folder)
+
+
 @pytest.fixture
 async def task_sandbox(task: Task) -> AsyncIterator[Sandbox]:
     """A local sandbox started for the test module's `task`."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import random
-from pathlib import Path
 
 import pytest
+from conftest import PRODUCT_PLAN
 
 from agentlab.agent import Limits
 from agentlab.models.base import ModelError
@@ -16,33 +16,12 @@ from agentlab.models.sim_planner import flawed
 from agentlab.planner import PlanError, PlanSyntaxError, parse_plan, validate_plan
 from agentlab.registry import build, parse_spec
 from agentlab.sandbox.local import LocalProvider
-from agentlab.tasks import load_task
 from agentlab.trial import TrialContext
 from agentlab.types import Message, Task
 from judges.verifier import VerifierJudge
 from strategies.dag import shell
 
-PLAN = """Thought: two factors, then the product.
-1. shell(command="echo 6")
-2. shell(command="echo 7")
-3. shell(command="echo $((" + $1 + " * " + $2 + "))")
-4. join()
-"""
-
-
-def product_task(root: Path) -> Task:
-    folder = root / "product"
-    for sub in ("solution", "tests"):
-        (folder / sub).mkdir(parents=True)
-    (folder / "task.toml").write_text("[agent]\nwants_answer = true\n")
-    (folder / "instruction.md").write_text("What is 6 times 7? Find each factor with a command.")
-    (folder / "solution" / "solve.sh").write_text("echo 6\n\necho 7\n\necho $((6 * 7))\n")
-    (folder / "solution" / "plan.txt").write_text(PLAN)
-    (folder / "tests" / "test.sh").write_text(
-        '[ "$(cat "$AGENTLAB_ANSWER_FILE")" = 42 ] && r=1 || r=0; '
-        'echo $r > "$AGENTLAB_VERIFIER_DIR/reward.txt"\n'
-    )
-    return load_task(folder)
+PLAN = PRODUCT_PLAN
 
 
 def test_every_flaw_but_a_wrong_literal_is_caught_before_anything_runs() -> None:
@@ -58,8 +37,8 @@ def test_every_flaw_but_a_wrong_literal_is_caught_before_anything_runs() -> None
     assert "runs" in caught and len(caught) >= 3, caught  # the literal flaw runs, wrongly
 
 
-async def test_the_planner_writes_the_oracle_plan_at_its_skill(tmp_path: Path) -> None:
-    task = product_task(tmp_path)
+async def test_the_planner_writes_the_oracle_plan_at_its_skill(product_task: Task) -> None:
+    task = product_task
     meta = {"task_dir": str(task.path), "role": "planner"}
     ask = [Message(role="user", content=task.instruction)]
 
@@ -74,8 +53,8 @@ async def test_the_planner_writes_the_oracle_plan_at_its_skill(tmp_path: Path) -
     assert 10 <= half <= 30, half
 
 
-async def test_a_task_without_a_plan_is_a_model_error(tmp_path: Path) -> None:
-    task = product_task(tmp_path)
+async def test_a_task_without_a_plan_is_a_model_error(product_task: Task) -> None:
+    task = product_task
     (task.path / "solution" / "plan.txt").unlink()  # type: ignore[operator]
     meta = {"task_dir": str(task.path), "role": "planner"}
     with pytest.raises(ModelError, match=r"has no solution/plan\.txt to plan from"):
@@ -84,9 +63,9 @@ async def test_a_task_without_a_plan_is_a_model_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("skill", "least"), [(1.0, 1.0), (0.5, 0.6)])
 async def test_the_dag_strategy_on_the_sim_replans_its_way_to_the_answer(
-    tmp_path: Path, skill: float, least: float
+    product_task: Task, skill: float, least: float
 ) -> None:
-    task = product_task(tmp_path)
+    task = product_task
     model = SimModel(skill)
 
     async def trial(seed: int) -> tuple[bool, int]:

@@ -63,26 +63,12 @@ class Scripted:
                           usage=Usage(prompt_tokens=20, completion_tokens=10))  # fmt: skip
 
 
-def question(root: Path) -> Task:
-    folder = root / "product"
-    for sub in ("solution", "tests"):
-        (folder / sub).mkdir(parents=True)
-    (folder / "task.toml").write_text("[agent]\nwants_answer = true\n")
-    (folder / "instruction.md").write_text("What is 6 times 7?")
-    (folder / "solution" / "solve.sh").write_text("echo 42\n")
-    (folder / "tests" / "test.sh").write_text(
-        '[ "$(cat "$AGENTLAB_ANSWER_FILE")" = 42 ] && r=1 || r=0; '
-        'echo $r > "$AGENTLAB_VERIFIER_DIR/reward.txt"\n'
-    )
-    return load_task(folder)
-
-
 async def test_the_plan_runs_in_the_sandbox_and_the_joiners_answer_is_judged(
-    tmp_path: Path,
+    product_task: Task,
 ) -> None:
     model = Scripted()
     ctx = TrialContext(model, LocalProvider(), [VerifierJudge()], Limits(max_steps=5), seed=3)
-    trial = await build(parse_spec("strategy", "dag")).solve(question(tmp_path), ctx)
+    trial = await build(parse_spec("strategy", "dag")).solve(product_task, ctx)
     assert trial.answer == "42" and trial.scores[0].passed and trial.end_reason == "submitted"
     [plan] = [s for s in trial.steps if s.kind == "plan"]
     nodes = {r["index"]: r for r in plan.outputs["results"]}
@@ -108,11 +94,11 @@ HANGS = """1. shell(command="sleep 30")
 
 @pytest.mark.parametrize("cancel", [True, False])
 async def test_a_hanging_node_times_out_and_its_dependants_follow_the_setting(
-    tmp_path: Path, cancel: bool
+    product_task: Task, cancel: bool
 ) -> None:
     ctx = TrialContext(Scripted(HANGS), LocalProvider(), [], Limits(max_steps=5), seed=0)
     spec = f"dag:max_replans=0,timeout=0.5,cancel_dependants={str(cancel).lower()}"
-    trial = await build(parse_spec("strategy", spec)).solve(question(tmp_path), ctx)
+    trial = await build(parse_spec("strategy", spec)).solve(product_task, ctx)
     [plan] = [s for s in trial.steps if s.kind == "plan"]
     status = {r["index"]: (r["status"], r["output"]) for r in plan.outputs["results"]}
     assert status[1] == ("timeout", "timed out after 0.5s") and status[3] == ("done", "42")
