@@ -2,6 +2,7 @@
 
 from agentlab.agent import Agent, Limits
 from agentlab.analysis.agreement import Agreement, verifier_agreement
+from agentlab.analysis.importers import export_predictions, import_mini_swe_agent, import_swe_agent
 from agentlab.analysis.passk import (
     Curve,
     CurvePoint,
@@ -115,7 +116,10 @@ __all__ = [
     "cache_dir",
     "default_tools",
     "ensure_image",
+    "export_predictions",
     "get_model",
+    "import_mini_swe_agent",
+    "import_swe_agent",
     "judge",
     "load_task",
     "load_tasks",

@@ -171,6 +171,26 @@ def cmd_judges_agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from agentlab.analysis.importers import IMPORTERS, import_files
+
+    imported, errors = import_files(IMPORTERS[args.format], args.files, args.out)
+    for error in errors:
+        print(f"agentlab: error: {error}", file=sys.stderr)
+    print(f"imported {imported} of {len(args.files)} {args.format} trajectories into {args.out}")
+    return 1 if errors else 0
+
+
+def cmd_export_predictions(args: argparse.Namespace) -> int:
+    from agentlab.analysis.importers import export_predictions
+
+    written, errors = export_predictions(args.dir, args.out, args.model_name)
+    for error in errors:
+        print(f"agentlab: error: {error}", file=sys.stderr)
+    print(f"wrote {written} predictions to {args.out}")
+    return 1 if errors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="agentlab", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -224,6 +244,21 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("dir", type=Path, help="a campaign run directory")
             p.add_argument("--json", action="store_true")
             p.set_defaults(handler=cmd_judges_agreement)
+
+    from agentlab.analysis.importers import IMPORTERS
+
+    p = sub.add_parser("import", help="other agents' trajectories as a run directory")
+    p.add_argument("format", choices=list(IMPORTERS))
+    p.add_argument("files", nargs="+", type=Path, help=".traj or .traj.json files")
+    p.add_argument("--out", type=Path, required=True, help="run directory (new or not)")
+    p.set_defaults(handler=cmd_import)
+    export = sub.add_parser("export", help="export a run's results").add_subparsers(
+        dest="export_command", required=True)  # fmt: skip
+    p = export.add_parser("predictions", help="SWE-bench predictions JSONL from a run directory")
+    p.add_argument("dir", type=Path, help="a run directory (imported or run here)")
+    p.add_argument("--out", type=Path, required=True, help="the JSONL file to write")
+    p.add_argument("--model-name", help="model_name_or_path (default: each trial's model)")
+    p.set_defaults(handler=cmd_export_predictions)
 
     p = sub.add_parser("serve-sim", help="serve the simulated model over the OpenAI chat API")
     p.add_argument("--port", type=int, default=8765)
