@@ -191,6 +191,19 @@ def cmd_export_predictions(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def cmd_failures(args: argparse.Namespace) -> int:
+    from agentlab.analysis.failures import failures, tabulate
+
+    found, errors = failures(args.dir)
+    for error in errors:
+        print(f"agentlab: error: {error}", file=sys.stderr)
+    if args.json:
+        print(json.dumps([f.model_dump() for f in found], indent=2))
+    else:
+        print(tabulate(found) if found else "no failed trials")
+    return 1 if errors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="agentlab", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -244,6 +257,11 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("dir", type=Path, help="a campaign run directory")
             p.add_argument("--json", action="store_true")
             p.set_defaults(handler=cmd_judges_agreement)
+
+    p = sub.add_parser("failures", help="why each failed trial of a run failed, and where")
+    p.add_argument("dir", type=Path, help="a campaign run directory")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_failures)
 
     from agentlab.analysis.importers import IMPORTERS
 
