@@ -11,6 +11,13 @@ from agentlab.analysis.passk import (
     pass_at_k,
     pass_at_k_curve,
 )
+from agentlab.analysis.stats import (
+    Comparison,
+    iqm,
+    paired_comparison,
+    scores_by_task,
+    stratified_bootstrap_ci,
+)
 from agentlab.campaign.runner import Campaign
 from agentlab.config import base_image, cache_dir
 from agentlab.environment import TaskSetupError
@@ -60,6 +67,7 @@ __all__ = [
     "Agreement",
     "Campaign",
     "ChecklistItem",
+    "Comparison",
     "Completion",
     "Curve",
     "CurvePoint",
@@ -120,19 +128,23 @@ __all__ = [
     "get_model",
     "import_mini_swe_agent",
     "import_swe_agent",
+    "iqm",
     "judge",
     "load_task",
     "load_tasks",
     "load_trajectory",
     "majority_vote_curve",
     "model_provider",
+    "paired_comparison",
     "parse_plan",
     "pass_at_k",
     "pass_at_k_curve",
     "register_importer",
     "run_verifier",
     "save_trajectory",
+    "scores_by_task",
     "strategy",
+    "stratified_bootstrap_ci",
     "tool",
     "validate_plan",
     "validate_task",
