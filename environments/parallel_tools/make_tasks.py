@@ -248,30 +248,26 @@ def founder_currency(world: World, rng: random.Random) -> Question:
 
 def hq_density(world: World, rng: random.Random) -> Question:
     company = rng.choice(world.companies)
-    b = Builder(world)
-    city = b.lookup(f"{company}.hq_city")
-    b.calc(b.lookup(city, ".population"), " / ", b.lookup(city, ".area_km2"))
-    return Question(
-        text=f"What is the population density (residents per km², population divided by area) of "
-        f"the city where {company} has its headquarters?",
-        kind="number",
-        shape="diamond",
-        thought="the city first; then its population and area at once; then the division",
-        nodes=b.nodes,
-    )
+    return _density(world, f"{company}.hq_city", f"the city where {company} has its headquarters",
+                    "the city")  # fmt: skip
 
 
 def capital_density(world: World, rng: random.Random) -> Question:
     country = rng.choice(world.countries)
+    return _density(world, f"{country}.capital", f"the capital of {country}", "the capital")
+
+
+def _density(world: World, key: str, place: str, first: str) -> Question:
+    """The density of the city found under `key`: one lookup, then two at once, then a division."""
     b = Builder(world)
-    city = b.lookup(f"{country}.capital")
+    city = b.lookup(key)
     b.calc(b.lookup(city, ".population"), " / ", b.lookup(city, ".area_km2"))
     return Question(
         text=f"What is the population density (residents per km², population divided by area) of "
-        f"the capital of {country}?",
+        f"{place}?",
         kind="number",
         shape="diamond",
-        thought="the capital first; then its population and area at once; then the division",
+        thought=f"{first} first; then its population and area at once; then the division",
         nodes=b.nodes,
     )
 
