@@ -4,11 +4,15 @@ submission, recorded the way the agent records them."""
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from agentlab.models.base import ModelClient
 from agentlab.models.sim import split_steps
 from agentlab.tasks import load_task
-from agentlab.types import Message, Task, ToolCall, Trajectory
+from agentlab.types import Completion, Message, Task, ToolCall, Trajectory
 
 SOLVE = "mkdir -p out\n\n# write the data\necho 1 > out/a\n\n# count the files\nls out | wc -l\n"
 
@@ -41,3 +45,14 @@ def run(task: Task, done: int, answer: str | None = None, output: str = "1") -> 
                              content=f"{output}\n[exit code 0]")]  # fmt: skip
     return Trajectory(task_id=task.id, messages=messages, answer=answer,
                       end_reason="submitted" if answer is not None else "max_steps")  # fmt: skip
+
+
+class CountingModel:
+    """A model that counts its calls by metadata role."""
+
+    def __init__(self, inner: ModelClient) -> None:
+        self.inner, self.name, self.roles = inner, inner.name, Counter[str]()
+
+    async def complete(self, messages: Sequence[Message], **kwargs: Any) -> Completion:
+        self.roles[kwargs["metadata"]["role"]] += 1
+        return await self.inner.complete(messages, **kwargs)

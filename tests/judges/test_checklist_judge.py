@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from judge_runs import make_task, run
+from judge_runs import CountingModel, make_task, run
 
 from agentlab.campaign.runner import Campaign
 from agentlab.campaign.summary import summarize
@@ -20,7 +18,6 @@ from agentlab.registry import build, parse_spec
 from agentlab.sandbox.local import LocalProvider
 from agentlab.tasks import load_tasks
 from agentlab.trajectory import load
-from agentlab.types import Completion, Message
 from environments.os_tasks import TASKS_DIR
 from judges.checklist import ChecklistJudge
 
@@ -29,17 +26,6 @@ from judges.checklist import ChecklistJudge
 def _failing_sim(rest: str, **options: Any) -> ModelClient:
     """A sim whose every call fails with a 500."""
     return SimModel(float(rest), faults=Faults(server_error=1.0))
-
-
-class CountingModel:
-    """A model that counts its calls by metadata role."""
-
-    def __init__(self, inner: ModelClient) -> None:
-        self.inner, self.name, self.roles = inner, inner.name, Counter[str]()
-
-    async def complete(self, messages: Sequence[Message], **kwargs: Any) -> Completion:
-        self.roles[kwargs["metadata"]["role"]] += 1
-        return await self.inner.complete(messages, **kwargs)
 
 
 @pytest.fixture(autouse=True)

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from judge_runs import CountingModel
 
 from agentlab import environment
-from agentlab.models.base import ModelClient
 from agentlab.models.sim import Faults, SimModel, load_oracle
 from agentlab.models.sim_judge import acceptance_test
 from agentlab.registry import build, parse_spec
@@ -35,17 +35,6 @@ while [ "$p" -gt 1 ]; do  # up the ancestors to this local sandbox's shell serve
 done
 exit 1
 """
-
-
-class CountingModel:
-    """A model that counts its calls by metadata role."""
-
-    def __init__(self, inner: ModelClient) -> None:
-        self.inner, self.name, self.roles = inner, inner.name, Counter[str]()
-
-    async def complete(self, messages: Sequence[Message], **kwargs: Any) -> Completion:
-        self.roles[kwargs["metadata"]["role"]] += 1
-        return await self.inner.complete(messages, **kwargs)
 
 
 class FixedWriter:
