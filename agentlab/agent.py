@@ -22,7 +22,7 @@ from langgraph.graph import END, START, StateGraph
 from pydantic import BaseModel, Field
 
 from agentlab.cost import FREE, Price
-from agentlab.models.base import ModelClient, ModelError
+from agentlab.models.base import ModelClient, ModelError, end_reason
 from agentlab.sandbox.base import Sandbox
 from agentlab.sandbox.errors import SandboxError
 from agentlab.tools import ToolBox, ToolOutcome
@@ -159,7 +159,7 @@ class Agent:
             )  # fmt: skip
         except ModelError as exc:
             step = model_step(t0, run.started, len(state["messages"]), None, str(exc))
-            return {"steps": [*state["steps"], step], "end_reason": "model_error",
+            return {"steps": [*state["steps"], step], "end_reason": end_reason(exc),
                     "error": str(exc)}  # fmt: skip
         message = completion.choices[0].message
         step = model_step(t0, run.started, len(state["messages"]), completion)

@@ -39,7 +39,7 @@ from langgraph.errors import GraphRecursionError
 from pydantic import Field
 
 from agentlab.agent import SYSTEM_PROMPT, Limits, model_step, tool_step
-from agentlab.models.base import ModelClient, ModelError
+from agentlab.models.base import ModelClient, ModelError, end_reason
 from agentlab.sandbox.base import Sandbox
 from agentlab.sandbox.errors import SandboxError
 from agentlab.tools import Tool, ToolBox
@@ -193,7 +193,7 @@ class GraphAgent:
         except TimeoutError:
             end, error = "timeout", f"no end after {seconds:.0f}s"
         except ModelError as exc:
-            end, error = "model_error", str(exc)
+            end, error = end_reason(exc), str(exc)
         except SandboxError as exc:
             end, error = "env_error", str(exc)
         messages = [to_message(m) for m in final["messages"]]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from agentlab import environment
+from agentlab import cost, environment
 from agentlab.agent import Limits
 from agentlab.cost import FREE, Price
 from agentlab.models.base import ModelClient
@@ -94,6 +94,8 @@ class TrialContext:
         return sandbox
 
     async def judge(self, task: Task, trajectory: Trajectory, sandbox: Sandbox | None) -> None:
-        """Adds every judge's score to the trajectory."""
-        for judge in self.judges:
-            trajectory.scores.append(await judge.score(task, trajectory, sandbox))
+        """Adds every judge's score to the trajectory; their work is charged to the `judge`
+        role (the execution verifier's to `verifier`)."""
+        with cost.role("judge"):
+            for judge in self.judges:
+                trajectory.scores.append(await judge.score(task, trajectory, sandbox))

@@ -27,6 +27,7 @@ class ExecResult(BaseModel):
     timed_out: bool = False
     truncated: bool = False
     duration_s: float = 0.0
+    cpu_s: float = Field(0.0, description="CPU seconds of the command and what it waited for")
 
     @property
     def ok(self) -> bool:
@@ -185,7 +186,7 @@ class Task(Strict):
 # -- model calls (OpenAI chat shapes) ----------------------------------------------------------
 
 Role = Literal["system", "user", "assistant", "tool"]
-UsageRole = Literal["policy", "planner", "judge", "value"]
+UsageRole = Literal["policy", "planner", "judge", "value", "verifier"]
 
 
 class ToolCall(BaseModel):
@@ -229,6 +230,38 @@ class Usage(BaseModel):
             completion_tokens=self.completion_tokens - other.completion_tokens,
             cached_tokens=self.cached_tokens - other.cached_tokens,
             role=self.role,
+        )
+
+
+class Cost(BaseModel):
+    """What some calls and sandbox work cost. `usd` is None when a model had no price (its
+    names are in `unpriced`); `flops` is None when a model's parameter count is unknown."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+    usd: float | None = 0.0
+    flops: float | None = 0.0
+    sandbox_cpu_s: float = 0.0
+    sandbox_wall_s: float = 0.0
+    unpriced: list[str] = Field(default_factory=list)
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def __add__(self, other: Cost) -> Cost:
+        return Cost(
+            calls=self.calls + other.calls,
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            cached_tokens=self.cached_tokens + other.cached_tokens,
+            usd=None if self.usd is None or other.usd is None else self.usd + other.usd,
+            flops=None if self.flops is None or other.flops is None else self.flops + other.flops,
+            sandbox_cpu_s=self.sandbox_cpu_s + other.sandbox_cpu_s,
+            sandbox_wall_s=self.sandbox_wall_s + other.sandbox_wall_s,
+            unpriced=sorted({*self.unpriced, *other.unpriced}),
         )
 
 
@@ -352,6 +385,11 @@ class Trajectory(BaseModel):
     error: str | None = None
     image: str | None = Field(None, description="the environment image the trial ran in")
     duration_s: float = 0.0
+    cost: dict[str, Cost] = Field(
+        default_factory=dict, description="the trial's ledger by role (agentlab.cost)"
+    )
+    parent: str | None = Field(None, description="a counterfactual's original trial")
+    from_step: int | None = Field(None, description="the parent's step it continued from")
 
     @property
     def usage(self) -> Usage:

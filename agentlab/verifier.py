@@ -14,6 +14,7 @@ import shlex
 import time
 from pathlib import Path
 
+from agentlab import cost
 from agentlab.sandbox.base import Sandbox
 from agentlab.tasks import TEST_SCRIPT
 from agentlab.types import Score, Task
@@ -43,7 +44,13 @@ async def copy_dir(sandbox: Sandbox, source: Path, target: str) -> None:
 
 
 async def run_verifier(task: Task, sandbox: Sandbox, answer: str | None) -> Score:
-    """Runs the task's tests in `sandbox` and turns what they wrote into a Score."""
+    """Runs the task's tests in `sandbox` and turns what they wrote into a Score; the sandbox
+    work is charged to the `verifier` role."""
+    with cost.role("verifier"):
+        return await _run_verifier(task, sandbox, answer)
+
+
+async def _run_verifier(task: Task, sandbox: Sandbox, answer: str | None) -> Score:
     started = time.monotonic()
     env = verifier_paths(sandbox)
     tests = task.tests_dir

@@ -37,7 +37,7 @@ from types import TracebackType
 from typing import Any, Literal
 
 from agentlab.agent import NUDGE, SYSTEM_PROMPT, Agent, tool_step
-from agentlab.models.base import ModelError
+from agentlab.models.base import ModelError, end_reason
 from agentlab.models.registry import get_model
 from agentlab.sandbox.base import Sandbox
 from agentlab.sandbox.errors import SandboxError
@@ -269,7 +269,7 @@ class Search:
             )  # fmt: skip
         except ModelError as exc:
             step.error, step.duration_s = str(exc), time.monotonic() - t0
-            node.end = node.action.end_reason = "model_error"
+            node.end = node.action.end_reason = end_reason(exc)
             return []
         self._spend(completion.usage)
         messages = [choice.message for choice in completion.choices]

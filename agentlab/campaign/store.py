@@ -6,12 +6,15 @@ two only means the trial runs once more and overwrites the same file: nothing is
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, field_validator
+
+from agentlab.types import Cost
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS trials (
@@ -28,8 +31,14 @@ CREATE TABLE IF NOT EXISTS trials (
     completion_tokens INTEGER DEFAULT 0,
     cached_tokens INTEGER DEFAULT 0,
     usd REAL DEFAULT 0,
+    flops REAL,
+    sandbox_cpu_s REAL DEFAULT 0,
+    sandbox_wall_s REAL DEFAULT 0,
+    roles TEXT DEFAULT '{}',
     wall_s REAL,
     error TEXT,
+    parent TEXT,
+    from_step INTEGER,
     attempts INTEGER NOT NULL DEFAULT 0,
     updated_at REAL
 );
@@ -38,6 +47,10 @@ DONE = ("finished", "error")
 
 
 class TrialRow(BaseModel):
+    """A trial's row: what defines it, its outcome, and its cost (`roles`: the ledger by role;
+    `usd` None when a model it used has no price, `flops` None when a parameter count is not
+    known). A counterfactual names its `parent` trial and the step it continued `from_step`."""
+
     id: str
     task_id: str
     strategy: str
@@ -50,10 +63,21 @@ class TrialRow(BaseModel):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cached_tokens: int = 0
-    usd: float = 0.0
+    usd: float | None = 0.0
+    flops: float | None = None
+    sandbox_cpu_s: float = 0.0
+    sandbox_wall_s: float = 0.0
+    roles: dict[str, Cost] = Field(default_factory=dict)
     wall_s: float | None = None
     error: str | None = None
+    parent: str | None = None
+    from_step: int | None = None
     attempts: int = 0
+
+    @field_validator("roles", mode="before")
+    @classmethod
+    def _json(cls, value: object) -> object:
+        return json.loads(value) if isinstance(value, str) else value
 
 
 class Store:
@@ -78,11 +102,15 @@ class Store:
 
     def add(self, rows: list[TrialRow]) -> None:
         """Registers trials; ones already known keep their state."""
+        now = time.time()
         with self.db:
             self.db.executemany(
-                "INSERT OR IGNORE INTO trials (id, task_id, strategy, model, seed, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(r.id, r.task_id, r.strategy, r.model, r.seed, time.time()) for r in rows],
+                "INSERT OR IGNORE INTO trials (id, task_id, strategy, model, seed, parent, "
+                "from_step, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (r.id, r.task_id, r.strategy, r.model, r.seed, r.parent, r.from_step, now)
+                    for r in rows
+                ],
             )
 
     def status(self) -> dict[str, str]:
@@ -101,6 +129,10 @@ class Store:
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"Store.finish: unknown fields {sorted(unknown)}")
+        if "roles" in fields:
+            fields["roles"] = json.dumps(
+                {k: v.model_dump() for k, v in fields["roles"].items()}
+            )
         columns = ", ".join(f"{k}=?" for k in fields)
         with self.db:
             self.db.execute(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from agentlab.types import Completion, Message
 
@@ -20,6 +20,15 @@ class ModelError(RuntimeError):
         self.retryable = retryable
         self.status = status
         self.retry_after = retry_after
+
+
+class BudgetExceeded(ModelError):
+    """A call refused before it was made: it would take a trial or campaign past its budget."""
+
+
+def end_reason(exc: ModelError) -> Literal["budget", "model_error"]:
+    """How a rollout that a failed model call ended says so."""
+    return "budget" if isinstance(exc, BudgetExceeded) else "model_error"
 
 
 class ModelClient(Protocol):

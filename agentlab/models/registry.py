@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from agentlab.models.base import ModelClient
+from agentlab.models.metered import Metered
 
 ProviderFactory = Callable[..., ModelClient]
 """`factory(rest, **options) -> ModelClient`, where `rest` is the address after `<prefix>/`."""
@@ -52,7 +53,8 @@ class ProviderRegistry:
         return sorted(self._factories)
 
     def get_model(self, address: str, **options: Any) -> ModelClient:
-        """The client an address names; `options` go to the provider's factory."""
+        """The client an address names, metered (agentlab.models.metered); `options` go to the
+        provider's factory."""
         prefix, sep, rest = address.partition("/")
         known = ", ".join(self.known())
         if not sep or not prefix or not rest:
@@ -63,7 +65,7 @@ class ProviderRegistry:
         factory = self._factories.get(prefix)
         if factory is None:
             raise ValueError(f"unknown model provider {prefix!r} in {address!r}; known: {known}")
-        return factory(rest, **options)
+        return Metered(factory(rest, **options), address)
 
 
 providers = ProviderRegistry()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import abc
 import posixpath
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
+from agentlab import cost
 from agentlab.sandbox.shell import REPLY_MARGIN_S, ShellClient
 from agentlab.types import ExecResult, SnapshotRef
 
@@ -112,7 +114,7 @@ class ShellSandbox(abc.ABC):
             "user": user or self.spec.user,
             "max_output": max_output,
         }
-        reply, payload = await self.shell.call(request, body, timeout=timeout + REPLY_MARGIN_S)
+        reply, payload = await self._call(request, body, timeout=timeout + REPLY_MARGIN_S)
         split = reply["stdout_len"]
         return ExecResult(
             exit_code=reply["exit_code"],
@@ -121,11 +123,12 @@ class ShellSandbox(abc.ABC):
             timed_out=reply["timed_out"],
             truncated=reply["truncated"],
             duration_s=reply["duration_s"],
+            cpu_s=reply.get("cpu_s", 0.0),
         )
 
     async def read_file(self, path: str, *, max_bytes: int = DEFAULT_MAX_FILE) -> bytes:
         request = {"op": "read", "path": self._path(path), "max_bytes": max_bytes}
-        _, payload = await self.shell.call(request, timeout=FILE_OP_TIMEOUT_S)
+        _, payload = await self._call(request, timeout=FILE_OP_TIMEOUT_S)
         return payload
 
     async def write_file(self, path: str, data: str | bytes, *, mode: int = 0o644) -> None:
@@ -133,16 +136,15 @@ class ShellSandbox(abc.ABC):
         if len(body) > DEFAULT_MAX_FILE:
             raise ValueError(f"write_file({path!r}): {len(body)} bytes is over {DEFAULT_MAX_FILE}")
         request = {"op": "write", "path": self._path(path), "mode": mode}
-        await self.shell.call(request, body, timeout=FILE_OP_TIMEOUT_S)
+        await self._call(request, body, timeout=FILE_OP_TIMEOUT_S)
 
     async def snapshot(self) -> SnapshotRef:
-        reply, _ = await self.shell.call({"op": "snapshot"}, timeout=FILE_OP_TIMEOUT_S)
+        reply, _ = await self._call({"op": "snapshot"}, timeout=FILE_OP_TIMEOUT_S)
         return SnapshotRef(sandbox_id=self.id, snapshot_id=reply["snapshot_id"])
 
     async def restore(self, ref: SnapshotRef) -> None:
-        await self.shell.call(
-            {"op": "restore", "snapshot_id": ref.snapshot_id}, timeout=FILE_OP_TIMEOUT_S
-        )
+        await self._call({"op": "restore", "snapshot_id": ref.snapshot_id},
+                         timeout=FILE_OP_TIMEOUT_S)  # fmt: skip
 
     @abc.abstractmethod
     async def fork(self, ref: SnapshotRef) -> Sandbox: ...
@@ -163,6 +165,18 @@ class ShellSandbox(abc.ABC):
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+    async def _call(
+        self, request: dict[str, Any], body: bytes = b"", *, timeout: float
+    ) -> tuple[dict[str, Any], bytes]:
+        """One shell-server request, its seconds (and a command's CPU) charged to the trial."""
+        started = time.monotonic()
+        try:
+            reply, payload = await self.shell.call(request, body, timeout=timeout)
+        finally:
+            wall = time.monotonic() - started
+        cost.charge_sandbox(reply.get("cpu_s", 0.0), wall)
+        return reply, payload
 
     def _path(self, path: str) -> str:
         """Relative paths are relative to the workspace."""

@@ -9,6 +9,7 @@ import os
 import socket
 import struct
 import tarfile
+import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +20,7 @@ import docker.errors
 from docker.models.containers import Container
 from docker.models.images import Image
 
+from agentlab import cost
 from agentlab.sandbox.base import SandboxSpec, ShellSandbox
 from agentlab.sandbox.errors import SandboxError
 from agentlab.sandbox.shell import SERVER_SOURCE, ShellClient
@@ -91,6 +93,8 @@ class DockerSandbox(ShellSandbox):
         owned_image: str | None = None,
         lay_files: bool = True,
     ) -> DockerSandbox:
+        """Starts a container; the seconds it takes are charged to the current trial, if any."""
+        started = time.monotonic()
         container = await asyncio.to_thread(cls._create_container, client, spec)
         try:
             await asyncio.to_thread(container.start)
@@ -103,6 +107,7 @@ class DockerSandbox(ShellSandbox):
         except BaseException:
             await asyncio.to_thread(container.remove, force=True)
             raise
+        cost.charge_sandbox(0.0, time.monotonic() - started)
         return cls(spec, shell, client, container, stream, owned_image)
 
     @staticmethod
@@ -186,9 +191,11 @@ class DockerSandbox(ShellSandbox):
         if ref.sandbox_id != self.id:
             raise SandboxError(f"snapshot {ref.snapshot_id} belongs to sandbox {ref.sandbox_id}")
         tag = f"fork-{uuid.uuid4().hex[:12]}"
+        started = time.monotonic()
         await asyncio.to_thread(
             self.container.commit, "agentlab/fork", tag, changes=[f"LABEL {LABEL}=1"]
         )
+        cost.charge_sandbox(0.0, time.monotonic() - started)
         name = f"agentlab/fork:{tag}"
         try:
             child = await DockerSandbox.create(

@@ -16,9 +16,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
+from agentlab import cost
 from agentlab.sandbox.base import SandboxSpec, ShellSandbox
 from agentlab.sandbox.errors import SandboxError
 from agentlab.sandbox.shell import SERVER_SOURCE, ShellClient
@@ -45,6 +47,8 @@ class LocalSandbox(ShellSandbox):
 
     @classmethod
     async def create(cls, spec: SandboxSpec, *, copy_from: Path | None = None) -> LocalSandbox:
+        """Starts a sandbox; the seconds it takes are charged to the current trial, if any."""
+        started = time.monotonic()
         if spec.user not in (None, getpass.getuser()):
             raise SandboxError(f"local sandboxes run as {getpass.getuser()}, not {spec.user!r}")
         root = Path(tempfile.mkdtemp(prefix="agentlab-sandbox-"))
@@ -54,6 +58,7 @@ class LocalSandbox(ShellSandbox):
         except BaseException:
             shutil.rmtree(root, ignore_errors=True)
             raise
+        cost.charge_sandbox(0.0, time.monotonic() - started)
         return cls(spec, shell, server, root)
 
     @staticmethod

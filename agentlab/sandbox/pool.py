@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextvars
 import logging
 import signal
 from collections import defaultdict
@@ -152,8 +153,10 @@ class SandboxPool:
             self._destroy(returned.pop(0))
 
     def _destroy(self, sandbox: Sandbox) -> None:
-        """Closes `sandbox` in the background; close() and idle() wait for it."""
-        task = asyncio.create_task(_close_logged(sandbox), name=f"close:{sandbox.id}")
+        """Closes `sandbox` in the background (charged to no trial); close() and idle() wait
+        for it."""
+        task = asyncio.create_task(_close_logged(sandbox), name=f"close:{sandbox.id}",
+                                   context=contextvars.Context())  # fmt: skip
         self._closing[task] = sandbox
         task.add_done_callback(lambda done: self._closing.pop(done, None))
 
@@ -167,7 +170,8 @@ class SandboxPool:
     def _refill(self, spec: SandboxSpec) -> None:
         """Starts topping up `spec` to `size` warm sandboxes in the background."""
         if spec not in self._refills:
-            task = asyncio.create_task(self._top_up(spec), name=f"refill:{spec.image}")
+            task = asyncio.create_task(self._top_up(spec), name=f"refill:{spec.image}",
+                                       context=contextvars.Context())  # fmt: skip
             self._refills[spec] = task
             task.add_done_callback(lambda _: self._refills.pop(spec, None))
 

@@ -97,6 +97,7 @@ class Server:
         self.lock = threading.Lock()
         self.snap_lock = threading.Lock()
         self.children: dict[int, int | None] = {}  # our commands' pids -> exit code once reaped
+        self.cpu: dict[int, float] = {}  # their CPU seconds (with what they waited for)
         self.reaped = threading.Condition()
         threading.Thread(target=self.reap, daemon=True).start()
         os.makedirs(workspace, exist_ok=True)
@@ -154,6 +155,7 @@ class Server:
             self._wait_exit(proc.pid, DRAIN_GRACE_S * 10)
         with self.reaped:
             code = self.children.pop(proc.pid)
+            cpu_s = self.cpu.pop(proc.pid, 0.0)
         if code is None:
             code = -signal.SIGKILL  # unkillable (uninterruptible sleep): report it as killed
         proc.returncode = code  # collected by the reaper; Popen must not wait on it again
@@ -164,6 +166,7 @@ class Server:
             "timed_out": timed_out,
             "truncated": out.truncated or err.truncated,
             "duration_s": time.monotonic() - start,
+            "cpu_s": cpu_s,
             "stdout_len": len(stdout),
         }
         return header, stdout + stderr
@@ -232,7 +235,7 @@ class Server:
         """Collects every child: our commands' exit codes, and orphans re-parented to us."""
         while True:
             try:
-                pid, status = os.waitpid(-1, 0)
+                pid, status, usage = os.wait4(-1, 0)
             except ChildProcessError:
                 with self.reaped:  # checked under the lock, so a start cannot slip past us
                     self.reaped.wait_for(self._running, timeout=1.0)
@@ -241,6 +244,7 @@ class Server:
             with self.reaped:
                 if pid in self.children:
                     self.children[pid] = code
+                    self.cpu[pid] = usage.ru_utime + usage.ru_stime
                     self.reaped.notify_all()
 
     def kill_descendants(self) -> None:

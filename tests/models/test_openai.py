@@ -565,7 +565,7 @@ async def test_the_api_key_is_sent_but_never_shown(
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
     # A careless server echoes the key it was given into its error message.
     endpoint.script.extend([error(503, f"busy for {SECRET}"), error(401, f"bad key {SECRET}")])
-    model = get_model(f"openai-compatible/m@{endpoint.url}", retry=policy)
+    model = get_model(f"openai-compatible/m@{endpoint.url}", retry=policy).inner
     assert isinstance(model, OpenAIModel)
     with pytest.raises(ModelError) as caught:
         await model.complete(HELLO)

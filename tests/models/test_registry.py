@@ -12,6 +12,7 @@ import pytest
 
 from agentlab.models import limits
 from agentlab.models.base import ModelClient
+from agentlab.models.metered import Metered
 from agentlab.models.limits import LimiterRegistry, Limits
 from agentlab.models.openai import OpenAIModel
 from agentlab.models.registry import ProviderRegistry, get_model, providers, split_model_at_url
@@ -31,7 +32,9 @@ async def opened() -> AsyncIterator[Callable[..., OpenAIModel]]:
     made: list[OpenAIModel] = []
 
     def open_model(address: str, **options: Any) -> OpenAIModel:
-        model = get_model(address, **options)
+        metered = get_model(address, **options)
+        assert isinstance(metered, Metered)
+        model = metered.inner
         assert isinstance(model, OpenAIModel)
         made.append(model)
         return model
