@@ -48,6 +48,7 @@ class Failure(BaseModel):
     step: int | None = None
     detail: str = ""
     trajectory: str = ""
+    viewer: str = ""  # the trial in the run's report (agentlab report DIR writes it)
 
 
 def classify(trajectory: Trajectory) -> tuple[Category, int | None, str] | None:
@@ -100,10 +101,16 @@ def failures(run: Path) -> tuple[list[Failure], list[str]]:
         verdict = classify(trajectory)
         if verdict is not None:
             category, step, detail = verdict
-            found.append(Failure(trial_id=row.id, task_id=row.task_id, strategy=row.strategy,
-                                 model=row.model, category=category, step=step, detail=detail,
-                                 trajectory=str(path)))  # fmt: skip
+            found.append(Failure(
+                trial_id=row.id, task_id=row.task_id, strategy=row.strategy, model=row.model,
+                category=category, step=step, detail=detail, trajectory=str(path),
+                viewer=viewer_link(run, row.id)))  # fmt: skip
     return found, errors
+
+
+def viewer_link(run: Path, trial_id: str) -> str:
+    """Where the report's trajectory viewer shows a trial."""
+    return f"{run / 'report' / 'index.html'}#trial={trial_id}"
 
 
 def tabulate(found: Sequence[Failure]) -> str:
@@ -120,7 +127,7 @@ def tabulate(found: Sequence[Failure]) -> str:
     for f in sorted(found, key=lambda f: (f.category, f.task_id)):
         where = f" at step {f.step}" if f.step is not None else ""
         lines.append(f"{f.category:<16} {f.task_id}  {f.strategy}  {f.model}{where}: "
-                     f"{f.detail[:100]}  ({f.trajectory})")  # fmt: skip
+                     f"{f.detail[:100]}  {f.viewer}")  # fmt: skip
     return "\n".join(lines)
 
 

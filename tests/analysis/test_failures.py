@@ -90,6 +90,10 @@ async def test_a_real_run_is_tabulated_and_a_corrupt_file_is_named(
     assert main(["failures", str(tmp_path), "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert sorted(f["trial_id"] for f in shown) == sorted(failed)
+    first = shown[0]
+    assert first["viewer"] == f"{tmp_path}/report/index.html#trial={first['trial_id']}"
+    assert main(["failures", str(tmp_path)]) == 0
+    assert first["viewer"] in capsys.readouterr().out
     broken = next(iter(failed))
     (tmp_path / "trajectories" / f"{broken}.json.gz").write_bytes(b"not gzip")
     assert main(["failures", str(tmp_path)]) == 1
