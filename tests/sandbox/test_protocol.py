@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from agentlab.cost import Ledger, PriceTable, metering, role
 from agentlab.sandbox.base import Sandbox
 
 
@@ -13,6 +14,22 @@ async def test_exit_code_and_separate_streams(sandbox: Sandbox) -> None:
     result = await sandbox.exec("echo out; echo err >&2; exit 3")
     assert (result.exit_code, result.stdout, result.stderr) == (3, "out\n", "err\n")
     assert not result.timed_out and not result.truncated
+
+
+async def test_a_commands_cpu_seconds_are_measured_and_charged_to_the_trial(
+    sandbox: Sandbox,
+) -> None:
+    spin = "import time; t = time.process_time()\nwhile time.process_time() - t < 0.3: pass"
+    busy = f"python3 -c '{spin}'"
+    ledger = Ledger(PriceTable.pinned())
+    with metering(ledger), role("verifier"):
+        result = await sandbox.exec(busy)
+        idle = await sandbox.exec("sleep 0.2")
+    assert result.ok and result.cpu_s >= 0.3
+    assert idle.cpu_s < 0.1 <= idle.duration_s
+    spent = ledger.by_role["verifier"]
+    assert spent.sandbox_cpu_s == result.cpu_s + idle.cpu_s
+    assert spent.sandbox_wall_s >= result.duration_s + idle.duration_s
 
 
 async def test_cwd_env_and_stdin_apply_per_call(sandbox: Sandbox) -> None:
