@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -109,7 +108,7 @@ async def test_a_trial_ledger_refuses_a_call_its_tokens_cannot_cover() -> None:
     with metering(trial):
         reply = await model.complete(HELLO, max_tokens=20)
         assert reply.usage.prompt_tokens > 0
-        with pytest.raises(BudgetExceeded, match="trial budget: .* tokens spent of 60"):
+        with pytest.raises(BudgetExceeded, match=r"trial budget: .* tokens spent of 60"):
             for _ in range(10):
                 await model.complete(HELLO * 3, max_tokens=20)
     assert trial.spent.tokens <= 60
@@ -217,11 +216,20 @@ async def test_a_spent_campaign_budget_leaves_trials_pending_for_a_larger_rerun(
     assert {r.id: r.attempts for r in again if r.id in done} == dict.fromkeys(done, 1)
 
 
-async def test_a_wall_time_budget_cuts_a_trial_off_as_budget(tmp_path: Path) -> None:
-    ledger = Ledger(PriceTable.pinned(), Budget(max_seconds=0.05))
-    with metering(ledger):
-        await asyncio.sleep(0)  # the ledger's clock runs from its creation
-    assert ledger.seconds_left() is not None and ledger.seconds_left() <= 0.05
+async def test_wall_time_budgets_are_the_tightest_up_the_chain_and_end_trials(
+    tmp_path: Path,
+) -> None:
+    campaign = Ledger(PriceTable.pinned(), Budget(max_seconds=100), scope="campaign")
+    ledger = Ledger(PriceTable.pinned(), Budget(max_seconds=50), parent=campaign)
+    left = ledger.seconds_left()
+    assert left is not None and 49 < left <= 50
+    campaign.started -= 60  # as if the campaign had run for a minute: 40 s left for all
+    left = ledger.seconds_left()
+    assert left is not None and 39 < left <= 40
+    ledger.started -= 50
+    assert ledger.seconds_left() == 0.0
+    with pytest.raises(OverBudget, match=r"trial budget: 50s of wall time used of 50s"):
+        ledger.admit("sim/0.9", HELLO, None)
     rows = await Campaign(one_task(), ["react"], ["sim/0.9"], out=tmp_path,
                           trial_budget=Budget(max_seconds=1e-3),
                           sandbox=LocalProvider()).run()  # fmt: skip

@@ -12,8 +12,8 @@ import pytest
 
 from agentlab.models import limits
 from agentlab.models.base import ModelClient
-from agentlab.models.metered import Metered
 from agentlab.models.limits import LimiterRegistry, Limits
+from agentlab.models.metered import Metered
 from agentlab.models.openai import OpenAIModel
 from agentlab.models.registry import ProviderRegistry, get_model, providers, split_model_at_url
 from agentlab.types import Choice, Completion, Message
