@@ -352,7 +352,7 @@ def row_fields(trajectory: Trajectory) -> dict[str, Any]:
         "completion_tokens": spent.completion_tokens,
         "cached_tokens": spent.cached_tokens,
         "usd": spent.usd,
-        "flops": spent.flops if spent.calls else None,
+        "flops": spent.flops,
         "sandbox_cpu_s": spent.sandbox_cpu_s,
         "sandbox_wall_s": spent.sandbox_wall_s,
         "roles": trajectory.cost,
