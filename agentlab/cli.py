@@ -127,6 +127,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from agentlab.agent import Limits
     from agentlab.campaign.runner import Campaign
     from agentlab.campaign.summary import render, summarize
+    from agentlab.cost import Budget
 
     tasks = load_tasks(args.tasks)
     provider = sandbox_provider(args.sandbox)
@@ -135,10 +136,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         seeds=args.seeds, judges=args.judge or ["verifier"], concurrency=args.concurrency,
         budget=Limits(max_steps=args.max_steps, max_tokens=args.max_tokens,
                       max_seconds=args.max_seconds, max_usd=args.max_usd),
+        trial_budget=Budget(max_usd=args.trial_max_usd, max_tokens=args.trial_max_tokens,
+                            max_seconds=args.trial_max_seconds),
+        campaign_budget=Budget(max_usd=args.campaign_max_usd,
+                               max_tokens=args.campaign_max_tokens,
+                               max_seconds=args.campaign_max_seconds),
+        prices=Path(args.prices) if args.prices else None,
         progress=sys.stderr.isatty(),
     )  # fmt: skip
     rows = campaign.run_sync()
     print(render(summarize(rows)))
+    if campaign.stopped:
+        pending = sum(r.status == "pending" for r in rows)
+        print(f"\n{campaign.stopped}: {pending} trials did not start; "
+              "run again with a larger budget to finish them")  # fmt: skip
     print(f"\nresults in {args.out} ({provider.name} sandboxes)")
     return 0
 
@@ -204,6 +215,30 @@ def cmd_failures(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def cmd_replay(args: argparse.Namespace) -> int:
+    from agentlab.analysis.replay import PrefixDiverged, counterfactual, replay
+
+    if (args.from_step is None) != (args.model is None):
+        raise ValueError("replay: --from-step K and --model M go together (a counterfactual)")
+    if args.strategy is not None and args.from_step is None:
+        raise ValueError("replay: --strategy is for a counterfactual (with --from-step, --model)")
+    where = {"tasks": args.tasks, "sandbox": args.sandbox}
+    if args.from_step is None:
+        result = replay(args.dir, args.trial, **where)
+        print(json.dumps(result.summary(), indent=2) if args.json else result.render())
+        if args.json and not result.steps:
+            print(f"agentlab: trial {args.trial}: {result.line}", file=sys.stderr)
+        return 1 if result.diverged else 0
+    try:
+        made = counterfactual(args.dir, args.trial, args.from_step, args.model,
+                              args.strategy or "react", **where)  # fmt: skip
+    except PrefixDiverged as exc:
+        print(json.dumps(exc.result.summary(), indent=2) if args.json else exc.result.render())
+        return 1
+    print(json.dumps(made.summary(), indent=2) if args.json else made.render())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="agentlab", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -244,7 +279,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-steps", type=int, default=30, help="model calls per rollout")
     p.add_argument("--max-tokens", type=int, help="prompt + completion tokens per rollout")
     p.add_argument("--max-seconds", type=float, help="wall time per rollout (default: task's)")
-    p.add_argument("--max-usd", type=float, help="model cost per rollout ($AGENTLAB_PRICES)")
+    p.add_argument("--max-usd", type=float, help="model cost per rollout (see --prices)")
+    for scope in ("trial", "campaign"):
+        p.add_argument(f"--{scope}-max-usd", type=float, help=f"model cost per {scope}")
+        p.add_argument(f"--{scope}-max-tokens", type=int, help=f"tokens per {scope}")
+        p.add_argument(f"--{scope}-max-seconds", type=float, help=f"wall time per {scope}")
+    p.add_argument("--prices", help="JSON file of prices over the pinned table (docs/cost.md)")
     p.set_defaults(handler=cmd_run)
 
     for kind, plural in (("strategy", "strategies"), ("judge", "judges")):
@@ -262,6 +302,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=Path, help="a campaign run directory")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_failures)
+
+    p = sub.add_parser("replay", help="re-run a trial's tool calls in a fresh environment; "
+                       "--from-step K --model M continues it (a counterfactual)")  # fmt: skip
+    p.add_argument("dir", type=Path, help="a campaign run directory")
+    p.add_argument("--trial", required=True, help="the trial's id")
+    p.add_argument("--tasks", nargs="+", type=Path,
+                   help="where the run's tasks are (default: where it loaded them)")  # fmt: skip
+    p.add_argument("--sandbox", choices=["docker", "local", "auto"], default="auto")
+    p.add_argument("--from-step", type=int, metavar="K", help="continue from step K (a model call)")
+    p.add_argument("--model", help="the model that continues, e.g. sim/0.9")
+    p.add_argument("--strategy", help="what continues (default react)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_replay)
 
     from agentlab.analysis.importers import IMPORTERS
 

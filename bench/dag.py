@@ -41,6 +41,7 @@ from agentlab.config import parse_sim_latency
 from agentlab.environment import start as start_sandbox
 from agentlab.models.sim import Latency, SimModel
 from agentlab.planner import PlanNode, Ref, Scheduler, critical_path, makespan, parse_plan
+from agentlab.planner.tools import shell
 from agentlab.registry import build, parse_spec
 from agentlab.sandbox.local import LocalProvider
 from agentlab.tasks import load_tasks
@@ -48,7 +49,6 @@ from agentlab.trial import TrialContext
 from agentlab.types import Task
 from environments.parallel_tools import TASKS_DIR
 from judges.verifier import VerifierJudge
-from strategies.dag import shell
 
 
 def random_dag(size: int, seed: int) -> tuple[list[PlanNode], dict[int, float]]:

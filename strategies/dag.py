@@ -20,8 +20,6 @@ import time
 from dataclasses import replace
 from typing import Annotated, Any
 
-from pydantic import Field
-
 from agentlab.planner import (
     DagPlanner,
     NodeResult,
@@ -30,30 +28,12 @@ from agentlab.planner import (
     makespan,
     named_args,
 )
+from agentlab.planner.tools import planned_tools
 from agentlab.registry import build, parse_spec, strategy
 from agentlab.sandbox.base import Sandbox
-from agentlab.tools import Tool, ToolError, default_tools, tool
-from agentlab.tools.shell import MAX_STREAM_BYTES
+from agentlab.tools import Tool, ToolError, tool
 from agentlab.trial import Strategy, TrialContext
 from agentlab.types import Step, Task, Trajectory
-
-PLANNED_TOOLS = ("read_file", "write_file", "str_replace", "apply_patch")
-
-
-@tool
-async def shell(
-    sandbox: Sandbox,
-    command: Annotated[str, "the command; runs with `bash -c` in the workspace"],
-    timeout: Annotated[int, Field(ge=1, le=600, description="seconds before it is killed")] = 120,
-) -> str:
-    """Run a bash command in the workspace. Its output is the command's stdout, which is what a
-    later node's `$N` receives; a non-zero exit fails the node, with the end of its stderr."""
-    result = await sandbox.exec(command, timeout=timeout, max_output=MAX_STREAM_BYTES)
-    if result.timed_out:
-        raise ToolError(f"timed out after {timeout}s")
-    if not result.ok:
-        raise ToolError(f"exit code {result.exit_code}: {result.stderr.strip()[-1000:]}")
-    return result.stdout.rstrip("\n")
 
 
 @strategy("dag")
@@ -119,8 +99,7 @@ class Dag:
 
     def _tools(self, task: Task, ctx: TrialContext, subtasks: list[Trajectory]) -> dict[str, Tool]:
         """The sandbox tools a plan may call, and `solve` for sub-tasks."""
-        box = default_tools()
-        tools = {"shell": shell} | {name: box.tools[name] for name in PLANNED_TOOLS}
+        tools = planned_tools()
         sub: Strategy = build(self.sub_strategy)
 
         @tool

@@ -48,6 +48,9 @@ class CampaignSpec(BaseModel):
     """What defines a campaign; stored as campaign.json."""
 
     tasks: list[str] = Field(description="task ids")
+    task_dirs: dict[str, str] = Field(
+        default_factory=dict, description="where each task was loaded from (replay finds it)"
+    )
     strategies: list[PluginSpec]
     models: list[str]
     seeds: list[int]
@@ -128,6 +131,7 @@ class Campaign:
         self.prices = PriceTable.load(prices)
         self.spec = CampaignSpec(
             tasks=list(self.tasks),
+            task_dirs={t.id: str(t.path.resolve()) for t in tasks if t.path is not None},
             strategies=_specs("strategy", strategies),
             models=list(self.clients),
             seeds=list(range(seeds)) if isinstance(seeds, int) else list(seeds),

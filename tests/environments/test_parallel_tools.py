@@ -30,13 +30,13 @@ from agentlab.planner import (
     parse_plan,
     validate_plan,
 )
+from agentlab.planner.tools import shell
 from agentlab.sandbox.docker import DockerProvider
 from agentlab.sandbox.local import LocalProvider
 from agentlab.tasks import load_tasks
 from agentlab.types import Task
 from agentlab.validate import validate_tasks
 from environments.parallel_tools import TASKS_DIR, make_tasks
-from strategies.dag import shell
 
 FAMILY = TASKS_DIR.parent.resolve()
 TOOLS = {"shell": shell}

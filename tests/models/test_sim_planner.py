@@ -14,12 +14,12 @@ from agentlab.models.base import ModelError
 from agentlab.models.sim import SimModel
 from agentlab.models.sim_planner import flawed
 from agentlab.planner import PlanError, PlanSyntaxError, parse_plan, validate_plan
+from agentlab.planner.tools import shell
 from agentlab.registry import build, parse_spec
 from agentlab.sandbox.local import LocalProvider
 from agentlab.trial import TrialContext
 from agentlab.types import Message, Task
 from judges.verifier import VerifierJudge
-from strategies.dag import shell
 
 PLAN = PRODUCT_PLAN
 
