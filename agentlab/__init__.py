@@ -2,6 +2,7 @@
 
 from agentlab.agent import Agent, Limits
 from agentlab.analysis.agreement import Agreement, verifier_agreement
+from agentlab.analysis.charts import Chart, write_charts
 from agentlab.analysis.importers import export_predictions, import_mini_swe_agent, import_swe_agent
 from agentlab.analysis.passk import (
     Curve,
@@ -11,6 +12,15 @@ from agentlab.analysis.passk import (
     pass_at_k,
     pass_at_k_curve,
 )
+from agentlab.analysis.replay import (
+    Counterfactual,
+    PrefixDiverged,
+    ReplayResult,
+    counterfactual,
+    replay,
+)
+from agentlab.analysis.report import write_report
+from agentlab.analysis.run import Run, load_run
 from agentlab.analysis.stats import (
     Comparison,
     iqm,
@@ -20,9 +30,10 @@ from agentlab.analysis.stats import (
 )
 from agentlab.campaign.runner import Campaign
 from agentlab.config import base_image, cache_dir
+from agentlab.cost import Budget, Ledger, Price, PriceTable
 from agentlab.environment import TaskSetupError
 from agentlab.graph_agent import GraphAgent
-from agentlab.models.base import ModelClient, ModelError
+from agentlab.models.base import BudgetExceeded, ModelClient, ModelError
 from agentlab.models.registry import get_model, model_provider
 from agentlab.models.replay import ReplayMismatch, ReplayModel
 from agentlab.models.sim import SimModel
@@ -44,6 +55,7 @@ from agentlab.types import (
     AgentSpec,
     ChecklistItem,
     Completion,
+    Cost,
     EnvironmentSpec,
     ExecResult,
     Message,
@@ -65,10 +77,15 @@ __all__ = [
     "Agent",
     "AgentSpec",
     "Agreement",
+    "Budget",
+    "BudgetExceeded",
     "Campaign",
+    "Chart",
     "ChecklistItem",
     "Comparison",
     "Completion",
+    "Cost",
+    "Counterfactual",
     "Curve",
     "CurvePoint",
     "DagPlanner",
@@ -79,6 +96,7 @@ __all__ = [
     "GraphAgent",
     "ImageBuildError",
     "Judge",
+    "Ledger",
     "Limits",
     "LocalProvider",
     "LocalSandbox",
@@ -89,9 +107,14 @@ __all__ = [
     "PlanError",
     "PluginSpec",
     "Preference",
+    "PrefixDiverged",
+    "Price",
+    "PriceTable",
     "Probe",
     "ReplayMismatch",
     "ReplayModel",
+    "ReplayResult",
+    "Run",
     "Sandbox",
     "SandboxError",
     "SandboxPool",
@@ -122,6 +145,7 @@ __all__ = [
     "best_of_k_curve",
     "bootstrap_base",
     "cache_dir",
+    "counterfactual",
     "default_tools",
     "ensure_image",
     "export_predictions",
@@ -130,6 +154,7 @@ __all__ = [
     "import_swe_agent",
     "iqm",
     "judge",
+    "load_run",
     "load_task",
     "load_tasks",
     "load_trajectory",
@@ -140,6 +165,7 @@ __all__ = [
     "pass_at_k",
     "pass_at_k_curve",
     "register_importer",
+    "replay",
     "run_verifier",
     "save_trajectory",
     "scores_by_task",
@@ -150,4 +176,6 @@ __all__ = [
     "validate_task",
     "validate_tasks",
     "verifier_agreement",
+    "write_charts",
+    "write_report",
 ]

@@ -215,6 +215,13 @@ def cmd_failures(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from agentlab.analysis.report import write_report
+
+    print(write_report(args.dir, args.out))
+    return 0
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     from agentlab.analysis.replay import PrefixDiverged, counterfactual, replay
 
@@ -302,6 +309,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=Path, help="a campaign run directory")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_failures)
+
+    p = sub.add_parser("report", help="an HTML report of a run, with a trajectory viewer")
+    p.add_argument("dir", type=Path, help="a run directory (run here, in progress, or imported)")
+    p.add_argument("--out", type=Path, help="the report's directory (default DIR/report)")
+    p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser("replay", help="re-run a trial's tool calls in a fresh environment; "
                        "--from-step K --model M continues it (a counterfactual)")  # fmt: skip
