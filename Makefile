@@ -15,11 +15,14 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 # A small campaign on the simulated model with realistic latency: Docker sandboxes when an
-# engine answers, local ones otherwise. Running it again resumes (finished trials are kept).
+# engine answers, local ones otherwise, then its report. Running it again resumes (finished
+# trials are kept).
 demo: $(STAMP)
 	@$(BIN)/agentlab doctor || true
 	AGENTLAB_SIM_LATENCY=realistic $(BIN)/agentlab run --tasks environments/os_tasks \
-		--model sim/0.6 --strategy react --seeds 2 --out runs/demo --sandbox auto
+		--model sim/0.6 --strategy react --strategy best_of_n:n=3 --seeds 2 --out runs/demo \
+		--sandbox auto
+	$(BIN)/agentlab report runs/demo
 
 test: $(STAMP)
 	$(BIN)/pytest -q

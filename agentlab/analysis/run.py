@@ -82,8 +82,9 @@ def flat(row: TrialRow) -> dict[str, Any]:
     return record
 
 
-def load_run(path: Path) -> Run:
+def load_run(path: str | Path) -> Run:
     """Reads a run directory (agentlab's own, or one an importer wrote)."""
+    path = Path(path)
     database = path / "store.sqlite"
     if not database.is_file():
         raise RunDirError(f"{path}: not a run directory (no store.sqlite)")
