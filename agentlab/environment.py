@@ -98,3 +98,19 @@ async def run_setup(task: Task, sandbox: Sandbox) -> None:
         raise TaskSetupError(
             f"task {task.id}: {script} {reason}: {(result.stderr or result.stdout)[-2000:]}"
         )
+
+
+# A throw-away index, so taking the diff leaves the repository's own index as the agent left
+# it; any owner's repository is read (the admin may not own the workspace).
+_PATCH = """g() { git -c safe.directory='*' "$@"; }
+g rev-parse --is-inside-work-tree >/dev/null 2>&1 || exit 3
+index=$(mktemp) && trap 'rm -f "$index"' EXIT
+export GIT_INDEX_FILE="$index"
+g read-tree HEAD && g add -A . && g diff --cached --binary HEAD"""
+
+
+async def workspace_patch(sandbox: Sandbox) -> str | None:
+    """The workspace's changes since its last commit as a git diff (new files included), the
+    way SWE-bench predictions carry them; None when the workspace is not a git repository."""
+    result = await sandbox.exec(_PATCH, timeout=SETUP_TIMEOUT_S, user=sandbox.admin)
+    return result.stdout if result.ok else None

@@ -94,8 +94,11 @@ class TrialContext:
         return sandbox
 
     async def judge(self, task: Task, trajectory: Trajectory, sandbox: Sandbox | None) -> None:
-        """Adds every judge's score to the trajectory; their work is charged to the `judge`
-        role (the execution verifier's to `verifier`)."""
+        """Records the workspace's changes (`trajectory.patch`, when it is a git repository),
+        then adds every judge's score; their work is charged to the `judge` role (the
+        execution verifier's to `verifier`)."""
+        if sandbox is not None and trajectory.patch is None:
+            trajectory.patch = await environment.workspace_patch(sandbox)
         with cost.role("judge"):
             for judge in self.judges:
                 trajectory.scores.append(await judge.score(task, trajectory, sandbox))

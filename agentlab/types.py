@@ -379,6 +379,9 @@ class Trajectory(BaseModel):
     steps: list[Step] = Field(default_factory=list)
     branches: list[Trajectory] = Field(default_factory=list, description="tree searches")
     answer: str | None = Field(None, description="the final submission: an answer or a patch")
+    patch: str | None = Field(
+        None, description="the workspace's changes as a git diff, when it is a repository"
+    )
     end_reason: EndReason | None = None
     scores: list[Score] = Field(default_factory=list)
     status: TrialStatus = "pending"

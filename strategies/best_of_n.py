@@ -125,6 +125,7 @@ class BestOfN:
             ],
             branches=samples,
             answer=best.answer,
+            patch=best.patch,
             end_reason=best.end_reason,
             scores=[s.model_copy(update={"usage": None}) for s in best.scores[:k]],  # counted once
             status="finished" if best.status != "error" else "error",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from agentlab.campaign.runner import Campaign
 from agentlab.cli import main
 from agentlab.sandbox.docker import DockerProvider
 from agentlab.tasks import load_tasks
@@ -62,3 +63,25 @@ def test_swebench_eval_resolves_them_with_gold_and_not_with_empty(
             assert (
                 report["tests_status"]["FAIL_TO_PASS"]["failure" if resolved else "success"] == []
             )
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+def test_a_runs_exported_predictions_grade_as_its_verifier_judged_them(
+    docker_provider: DockerProvider, tmp_path: Path
+) -> None:
+    tasks = load_tasks([BUNDLED])[:2]
+    for model in ("sim/1.0", "sim/0.0"):
+        run = tmp_path / model.replace("/", "-")
+        rows = Campaign(tasks, ["react"], [model], out=run,
+                        sandbox=docker_provider).run_sync()  # fmt: skip
+        passed = {r.task_id for r in rows if r.passed}
+        assert passed if model == "sim/1.0" else not passed
+        predictions = run / "predictions.jsonl"
+        assert main(["export", "predictions", str(run), "--out", str(predictions)]) == 0
+        out = run / "eval"
+        assert main(["swebench", "eval", "--instances", str(BUNDLED), "--predictions",
+                     str(predictions), "--instance-ids", *(t.id for t in tasks),
+                     "--max-workers", "2", "--out", str(out)]) == 0  # fmt: skip
+        summary = json.loads((out / "summary.json").read_text())
+        assert set(summary["resolved"]) == passed

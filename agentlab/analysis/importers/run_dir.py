@@ -89,7 +89,9 @@ def export_predictions(
     run_dir: Path, out: Path, model_name: str | None = None
 ) -> tuple[int, list[str]]:
     """SWE-bench predictions (instance_id, model_name_or_path, model_patch) as JSONL, one per
-    trial with an answer: the task id, `model_name` or the trial's model, the answer verbatim.
+    trial with a patch or an answer: the task id, `model_name` or the trial's model, and the
+    workspace's diff the trial recorded (`trajectory.patch`), else its answer verbatim (an
+    imported trajectory's submission is its patch).
     (how many were written, an error per trajectory file that could not be read, naming it)."""
     paths = sorted((run_dir / "trajectories").glob("*.json.gz"))
     if not paths:
@@ -103,7 +105,8 @@ def export_predictions(
         except TrajectoryFormatError as exc:
             errors.append(str(exc))
             continue
-        if trajectory.answer is None:
+        patch = trajectory.patch if trajectory.patch is not None else trajectory.answer
+        if patch is None:
             continue
         task = trajectory.task_id
         if task in predictions:
@@ -114,6 +117,6 @@ def export_predictions(
             raise ValueError(f"{path}: the trial names no model; give --model-name")
         trials[task] = trajectory.trial_id
         predictions[task] = {"instance_id": task, "model_name_or_path": name,
-                             "model_patch": trajectory.answer}  # fmt: skip
+                             "model_patch": patch}  # fmt: skip
     out.write_text("".join(json.dumps(predictions[t]) + "\n" for t in sorted(predictions)))
     return len(predictions), errors
