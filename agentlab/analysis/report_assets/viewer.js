@@ -148,6 +148,7 @@
     if (traj.scores && traj.scores.length) parts.push(section("Scores", scores(traj.scores)));
     if (traj.cost && Object.keys(traj.cost).length) parts.push(section("Cost by role", cost(traj.cost)));
     if (traj.answer !== null && traj.answer !== undefined) parts.push(section("Answer", text(traj.answer)));
+    if (traj.patch) parts.push(section("Patch (the workspace's changes)", text(traj.patch)));
     if (traj.error) parts.push(section("Error", el("pre", {class: "error"}, traj.error)));
     if (traj.tree) parts.push(section("Branches", drawing(traj.tree, prefix)));
     const steps = traj.steps.map((s, i) => step(s, i, prefix, failedStep));
