@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/swebench_eval.py
 	$(BIN)/python bench/strategies.py
 	$(BIN)/python bench/dag.py
+	$(BIN)/python bench/analysis.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
