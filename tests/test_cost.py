@@ -260,3 +260,19 @@ def test_a_store_from_before_the_cost_columns_gains_them(tmp_path: Path) -> None
     store.close()
     assert (row.id, row.usd, row.status, row.sandbox_cpu_s, row.roles) == (
         "a", 0.5, "finished", 1.5, {})
+
+
+async def test_planner_and_value_calls_are_charged_to_their_roles(tmp_path: Path) -> None:
+    from environments.parallel_tools import TASKS_DIR as PARALLEL
+
+    planned = [t for t in load_tasks([PARALLEL]) if t.id == "capital-density"]
+    dag = await Campaign(planned, ["dag"], ["sim/1.0"], out=tmp_path / "dag",
+                         sandbox=LocalProvider()).run()  # fmt: skip
+    assert {"planner", "verifier"} <= set(dag[0].roles) and dag[0].roles["planner"].calls >= 2
+    searched = await Campaign(one_task(), ["mcts:simulations=3,value_model=sim/0.9"], ["sim/0.9"],
+                              out=tmp_path / "mcts", sandbox=LocalProvider()).run()  # fmt: skip
+    roles = searched[0].roles
+    assert roles["value"].calls >= 1 and roles["policy"].calls >= 1
+    trajectory = load(tmp_path / "mcts" / "trajectories" / f"{searched[0].id}.json.gz")
+    assert roles["value"].tokens + roles["policy"].tokens == trajectory.usage.prompt_tokens \
+        + trajectory.usage.completion_tokens  # fmt: skip
