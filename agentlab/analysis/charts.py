@@ -110,9 +110,12 @@ def write_charts(run: Run, out: Path) -> list[Chart]:
 
 
 def groups_of(rows: Sequence[TrialRow]) -> list[Group]:
-    """The judged trials by strategy x model (sorted), as campaign/summary.py counts them."""
+    """The judged trials by strategy x model (sorted), as campaign/summary.py counts them;
+    counterfactuals (rows with a `parent`) are not the campaign's and are left out."""
     judged: dict[tuple[str, str], list[TrialRow]] = {}
     for row in rows:
+        if row.parent is not None:
+            continue
         if row.status == "error" or (row.status == "finished" and row.passed is not None):
             judged.setdefault((row.strategy, row.model), []).append(row)
     return [Group(s, m, trials) for (s, m), trials in sorted(judged.items())]

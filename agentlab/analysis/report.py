@@ -266,14 +266,15 @@ def _page(run: Run, entries: list[Entry], charts: list[Chart], out: Path) -> str
     if done < len(entries):
         progress += f" (in progress: {', '.join(waiting)}); this report shows what is finished"
     unreadable = "".join(f"<li>{_e(e.error)}</li>" for e in entries if e.error)
+    campaign = [e for e in entries if e.row.parent is None]  # counterfactuals: only in the list
     sections = []
     if unreadable:
         sections.append(("problems", "Unreadable trajectories", f"<ul>{unreadable}</ul>"))
     sections += [
-        ("summary", "Summary", _summary(entries)),
-        ("cost", "Cost by role", _cost_by_role(entries)),
+        ("summary", "Summary", _summary(campaign)),
+        ("cost", "Cost by role", _cost_by_role(campaign)),
         ("charts", "Charts", _charts(charts, out)),
-        ("tasks", "Per-task results", _per_task(entries)),
+        ("tasks", "Per-task results", _per_task(campaign)),
         ("failures", "Failure categories", _failures(entries)),
     ]
     nav = "".join(f'<a href="#{key}">{title}</a>' for key, title, _ in sections)

@@ -11,6 +11,7 @@ import pytest
 
 from agentlab import Campaign, load_task, load_tasks
 from agentlab.analysis.replay import counterfactual, replay
+from agentlab.analysis.report import write_report
 from agentlab.analysis.run import load_run
 from agentlab.cli import main
 from agentlab.trajectory import load, save
@@ -155,6 +156,11 @@ def test_a_counterfactual_is_a_new_trial_linked_to_its_original(
     assert again.trial == counterfactual(run, trial_id, k, original.model, tasks=[made[1]],
                                          sandbox="local").trial  # fmt: skip
     assert len(load_run(run).trials) == 6
+    # the report lists it, linked, but keeps it out of the campaign's statistics
+    index = write_report(run).read_text()
+    listed = json.loads(index.split('id="trial-data">')[1].split("</script>")[0])
+    assert {r["id"]: r["parent"] for r in listed}[shown["trial"]] == trial_id
+    assert "sim/0.3" not in index.split('id="summary"')[1].split("</section>")[0]
 
 
 def test_a_counterfactual_with_another_strategy_starts_from_the_rebuilt_state(
