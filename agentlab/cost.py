@@ -25,6 +25,7 @@ import contextvars
 import fnmatch
 import json
 import math
+import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -66,6 +67,7 @@ class Price(BaseModel):
 
 FREE = Price(input=0, output=0)
 _UNBILLED = ("sim/", "replay/", "openai-compatible/")
+_BASE_URL = re.compile(r"@(?=[A-Za-z][A-Za-z0-9+.-]*://)")  # model names may hold an `@`
 
 
 class PriceFileError(ValueError):
@@ -113,7 +115,7 @@ class PriceTable(BaseModel):
 
     def price(self, address: str) -> Price | None:
         """The price of a model address; None when it is unpriced."""
-        key = address.split("@", 1)[0] if "://" in address else address
+        key = _BASE_URL.split(address, maxsplit=1)[0]
         if key in self.models:
             return self.models[key]
         for pattern, price in self.models.items():
@@ -169,6 +171,7 @@ class Hold:
     tokens: int
     usd: float
     cap: int | None
+
 
 COMPLETION_GUESS = 1024  # completion tokens a call is assumed to need before any was seen
 
