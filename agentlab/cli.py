@@ -144,7 +144,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         prices=Path(args.prices) if args.prices else None,
         progress=sys.stderr.isatty(),
     )  # fmt: skip
-    rows = campaign.run_sync()
+    rows = campaign.run_sync(args.executor, args.ray_address)
     print(render(summarize(rows)))
     if campaign.stopped:
         pending = sum(r.status == "pending" for r in rows)
@@ -292,6 +292,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(f"--{scope}-max-tokens", type=int, help=f"tokens per {scope}")
         p.add_argument(f"--{scope}-max-seconds", type=float, help=f"wall time per {scope}")
     p.add_argument("--prices", help="JSON file of prices over the pinned table (docs/cost.md)")
+    p.add_argument("--executor", choices=["asyncio", "ray"], default="asyncio",
+                   help="ray: run the trials on a Ray cluster (docs/distributed.md)")  # fmt: skip
+    p.add_argument("--ray-address", help="the Ray cluster (default: $RAY_ADDRESS, else local)")
     p.set_defaults(handler=cmd_run)
 
     for kind, plural in (("strategy", "strategies"), ("judge", "judges")):

@@ -23,7 +23,7 @@ import traceback
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -42,6 +42,8 @@ from agentlab.trial import Judge, Probe, SharedBudget, TrialContext
 from agentlab.types import PluginSpec, Task, Trajectory
 
 log = logging.getLogger(__name__)
+
+Executor = Literal["asyncio", "ray"]
 
 
 class CampaignSpec(BaseModel):
@@ -101,6 +103,9 @@ class Campaign:
     budget is refused (the rollout ends with reason `budget`), and once the campaign's budget
     is spent no more trials start: they stay pending for a re-run with a larger budget.
     `prices` overrides the pinned price table (agentlab.cost).
+
+    `run(executor="ray")` runs the trials on a Ray cluster instead of this process
+    (agentlab.campaign.ray_executor, docs/distributed.md); the run directory is the same.
     """
 
     def __init__(
@@ -128,6 +133,7 @@ class Campaign:
         self.tasks = {t.id: t for t in tasks}
         # stored and shown as given, less any credentials in a URL
         self.clients: dict[str, ModelClient] = {_shown(m): get_model(m) for m in models}
+        self.addresses = list(models)  # as given: what remote workers make their clients from
         self.prices = PriceTable.load(prices)
         self.spec = CampaignSpec(
             tasks=list(self.tasks),
@@ -146,6 +152,7 @@ class Campaign:
         self._check_prices()
         self.out = out
         self.provider = sandbox_provider(sandbox) if isinstance(sandbox, str) else sandbox
+        self.sandbox = sandbox if isinstance(sandbox, str) else sandbox.name  # for remote nodes
         self.concurrency = concurrency
         self.pool_size = pool_size
         self.progress = progress
@@ -180,10 +187,24 @@ class Campaign:
         return [(spec.trial_id(self.spec.judges, self.spec.budget, self.spec.trial_budget), spec)
                 for spec in specs]  # fmt: skip
 
-    def run_sync(self) -> list[TrialRow]:
-        return asyncio.run(self.run())
+    def run_sync(
+        self, executor: Executor = "asyncio", address: str | None = None
+    ) -> list[TrialRow]:
+        return asyncio.run(self.run(executor, address))
 
-    async def run(self) -> list[TrialRow]:
+    async def run(
+        self, executor: Executor = "asyncio", address: str | None = None
+    ) -> list[TrialRow]:
+        """Runs the trials not finished yet, in this process or on the Ray cluster at `address`
+        (`executor="ray"`; None: $RAY_ADDRESS, else a local Ray), and returns every row."""
+        if executor not in ("asyncio", "ray"):
+            raise ValueError(f"Campaign.run(executor={executor!r}): expected 'asyncio' or 'ray'")
+        if address is not None and executor != "ray":
+            raise ValueError("Campaign.run(address=...) is the Ray cluster's: use executor='ray'")
+        if executor == "ray":
+            from agentlab.campaign import ray_executor
+
+            ray_executor.check(self, address)
         self.out.mkdir(parents=True, exist_ok=True)
         (self.out / "trajectories").mkdir(exist_ok=True)
         (self.out / "campaign.json").write_text(self.spec.model_dump_json(indent=2))
@@ -210,6 +231,9 @@ class Campaign:
                     groups[(str(s.strategy), s.model, s.seed)].append((i, s))
             alone = [(i, s) for i, s in todo if (str(s.strategy), s.model, s.seed) not in groups]
             with _Progress(len(trials), len(trials) - len(todo), self.progress) as bar:
+                if executor == "ray":
+                    await ray_executor.run(self, store, todo, bar.advance, address)
+                    return [r for r in store.rows() if r.id in ids]
 
                 async def one(trial_id: str, spec: TrialSpec) -> None:
                     async with gate:
@@ -234,12 +258,19 @@ class Campaign:
             return  # stays pending: a re-run with a larger budget runs it
         store.start(trial_id)
         ledger = self._trial_ledger()
+        trajectory, seconds = await self._solve(spec, pool, ledger)
+        self._record(store, trial_id, spec, trajectory, seconds, ledger)
+
+    async def _solve(
+        self, spec: TrialSpec, pool: SandboxPool, ledger: Ledger
+    ) -> tuple[Trajectory, float]:
+        """Runs a trial charged to `ledger`: its trajectory and wall time (here or on a node)."""
         task, ctx = self.tasks[spec.task_id], self._context(spec, pool, ledger)
         started = time.monotonic()
         with cost.metering(ledger):
             trajectory = await _attempt(spec, lambda: build(spec.strategy).solve(task, ctx),
                                         ledger)  # fmt: skip
-        self._record(store, trial_id, spec, trajectory, time.monotonic() - started, ledger)
+        return trajectory, time.monotonic() - started
 
     def _spent(self) -> bool:
         """True (and said once) when the campaign's budget leaves nothing for another trial."""
