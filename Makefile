@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/strategies.py
 	$(BIN)/python bench/dag.py
 	$(BIN)/python bench/analysis.py
+	$(BIN)/python bench/executors.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
