@@ -175,7 +175,7 @@ async def test_a_resumed_plan_does_not_run_its_finished_nodes_again(tmp_path: Pa
     async def hold_until_both_lookups_end(number: int) -> None:
         if number == 2:
             await asyncio.wait_for(asyncio.gather(runner.started[1].wait(),
-                                                  runner.started[2].wait()), 5)  # fmt: skip
+                                                  runner.started[2].wait()), 60)  # fmt: skip
 
     model.between_lines = hold_until_both_lookups_end
     with pytest.raises(BaseException) as stopped:
